@@ -1,0 +1,175 @@
+//! Meta actions: `describe` (the catalog itself) and `token.check` (what the
+//! credential is, where it came from, whom it belongs to, when it expires).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{ActionId, Ctx};
+use crate::auth::Scheme;
+use crate::error::SkillResult;
+use crate::safety::Done;
+
+/// Warn when a token expires within this many days.
+const EXPIRY_WARNING_DAYS: i64 = 7;
+
+/// Parameters of an action that takes none besides the common fields.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
+
+/// The whole catalog.
+#[derive(Serialize, JsonSchema)]
+pub struct Catalog {
+    pub name: String,
+    pub version: String,
+    pub actions: Vec<ActionInfo>,
+}
+
+/// One action as `describe` and `skill.json` show it.
+#[derive(Serialize, JsonSchema)]
+pub struct ActionInfo {
+    pub name: String,
+    /// `read`, `write`, `destructive` or `billable`.
+    pub class: String,
+    pub summary: String,
+    /// The Gandi routes it calls.
+    pub routes: Vec<String>,
+    /// The token permission it needs.
+    pub permission: String,
+    /// JSON Schema of its parameters (besides the common fields).
+    pub params: Value,
+}
+
+impl ActionInfo {
+    pub fn of(action: ActionId) -> ActionInfo {
+        ActionInfo {
+            name: action.name().to_string(),
+            class: action.class().as_str().to_string(),
+            summary: action.summary().to_string(),
+            routes: action.routes().iter().map(|r| r.to_string()).collect(),
+            permission: action.permission().to_string(),
+            params: action.params_schema().to_value(),
+        }
+    }
+}
+
+pub fn catalog() -> Catalog {
+    Catalog {
+        name: "gandi-skill".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        actions: ActionId::ALL.iter().map(|a| ActionInfo::of(*a)).collect(),
+    }
+}
+
+pub fn describe(_ctx: &mut Ctx, _p: NoParams) -> SkillResult<Done<Catalog>> {
+    Ok(Done::Result(catalog()))
+}
+
+/// What `token.check` found.
+#[derive(Serialize, JsonSchema)]
+pub struct TokenReport {
+    /// `env:GANDI_API_TOKEN` or the token file's path; never the value.
+    pub credential_source: String,
+    /// `Bearer` (Personal Access Token) or `Apikey` (legacy key).
+    pub scheme: String,
+    /// The token file's mode (e.g. `0600`), when it came from a file.
+    pub file_mode: Option<String>,
+    pub profile: Option<String>,
+    pub sandbox: bool,
+    /// The API base URL used.
+    pub api_url: String,
+    /// The Gandi user behind the token.
+    pub account: AccountSummary,
+    /// Expiry and scopes from token introspection, when it answered.
+    pub token: Option<TokenInfo>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct AccountSummary {
+    pub id: Option<String>,
+    pub username: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+impl AccountSummary {
+    pub fn from_user_info(v: &Value) -> AccountSummary {
+        let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        AccountSummary {
+            id: s("id"),
+            username: s("username"),
+            name: s("name"),
+            email: s("email"),
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct TokenInfo {
+    pub name: Option<String>,
+    /// When the token stops working.
+    pub expires_at: Option<String>,
+    /// Whole days left before expiry.
+    pub expires_in_days: Option<i64>,
+    pub scopes: Vec<String>,
+    /// The organizations or resources the token is limited to.
+    pub entities: Vec<Value>,
+}
+
+pub fn token_check(ctx: &mut Ctx, _p: NoParams) -> SkillResult<Done<TokenReport>> {
+    let now = ctx.env.unix_now();
+    let client = ctx.client()?;
+    let user = client.get("organization/user-info", &[])?;
+    let cred = client.credential().clone();
+    let api_url = client.api_url().to_string();
+    let info = if cred.scheme == Scheme::Bearer {
+        client.tokeninfo()
+    } else {
+        None
+    };
+    let token = info.map(|v| {
+        let expires_in = v.get("expires_in").and_then(Value::as_i64);
+        let expires_at = expires_in.map(|s| crate::time::format_rfc3339(now + s));
+        TokenInfo {
+            name: v.get("pat_name").and_then(Value::as_str).map(str::to_string),
+            expires_at,
+            expires_in_days: expires_in.map(|s| s.div_euclid(86_400)),
+            scopes: v
+                .get("scope")
+                .or_else(|| v.get("scopes"))
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .unwrap_or_default(),
+            entities: v
+                .get("entities")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+        }
+    });
+    match &token {
+        Some(TokenInfo {
+            expires_in_days: Some(days),
+            expires_at,
+            ..
+        }) if *days < EXPIRY_WARNING_DAYS => ctx.warnings.push(format!(
+            "the token expires in {days} day(s) ({}); renew it with {{\"action\":\"token.renew\"}} or create a new one at the Gandi admin PAT page",
+            expires_at.as_deref().unwrap_or("soon")
+        )),
+        None if cred.scheme == Scheme::Bearer => ctx.warnings.push(
+            "token introspection (id.gandi.net/tokeninfo) did not answer, so the expiry date and scopes are unknown".into(),
+        ),
+        _ => {}
+    }
+    Ok(Done::Result(TokenReport {
+        credential_source: cred.source.clone(),
+        scheme: cred.scheme.as_str().to_string(),
+        file_mode: cred.file_mode.map(|m| format!("{:04o}", m & 0o7777)),
+        profile: cred.profile.clone(),
+        sandbox: cred.sandbox,
+        api_url,
+        account: AccountSummary::from_user_info(&user),
+        token,
+    }))
+}

@@ -1,0 +1,113 @@
+//! gandi-skill: one JSON request in, one JSON reply out. `run` owns the path
+//! from request bytes to the reply line and its exit code, including the
+//! last-line guards (caught panics, token redaction).
+#![forbid(unsafe_code)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod actions;
+pub mod auth;
+pub mod client;
+pub mod dns;
+pub mod env;
+pub mod error;
+pub mod params;
+pub mod protocol;
+pub mod safety;
+pub mod schema;
+pub mod time;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use actions::ActionId;
+use env::Env;
+use error::SkillError;
+use protocol::{Outcome, Reply};
+use safety::Done;
+
+/// Runs one request and returns the reply line (without newline) and the
+/// exit code. Never panics: a panic inside becomes an `internal` reply.
+pub fn run(input: &[u8], env: &Env) -> (String, i32) {
+    let caught = catch_unwind(AssertUnwindSafe(|| run_request(input, env)));
+    let (outcome, secret) = match caught {
+        Ok(done) => done,
+        Err(_) => (
+            Outcome::from_error(
+                None,
+                SkillError::internal("gandi-skill hit an internal error (a panic was caught)"),
+            ),
+            None,
+        ),
+    };
+    let line = match serde_json::to_string(&outcome.reply) {
+        Ok(s) => s,
+        Err(_) => r#"{"status":"error","action":null,"error":{"code":"internal","message":"the reply could not be serialized","hint":null,"http_status":null,"details":{}}}"#.to_string(),
+    };
+    // Defence in depth: whatever path a value took, the secret never leaves.
+    let line = match &secret {
+        Some(token) if token.appears_in(&line) => token.redact(&line),
+        _ => line,
+    };
+    (line, outcome.exit_code)
+}
+
+/// The reply for a command line with more than one argument.
+pub fn reject_arguments(count: usize) -> (String, i32) {
+    let err = SkillError::new(
+        error::ErrorCode::InvalidJson,
+        format!("expected the request as ONE argument, got {count}"),
+    )
+    .with_hint("quote the whole JSON request: gandi-skill '{\"action\":\"domains.list\"}'");
+    let outcome = Outcome::from_error(None, err);
+    let line = serde_json::to_string(&outcome.reply).unwrap_or_default();
+    (line, outcome.exit_code)
+}
+
+fn run_request(input: &[u8], env: &Env) -> (Outcome, Option<auth::Token>) {
+    let envelope = match protocol::read_envelope(input) {
+        Ok(e) => e,
+        Err((action, err)) => return (Outcome::from_error(action, err), None),
+    };
+    let Some(action) = ActionId::from_name(&envelope.action) else {
+        let err = actions::unknown_action(&envelope.action);
+        return (Outcome::from_error(Some(envelope.action), err), None);
+    };
+    let ran = actions::dispatch(env, action, &envelope.common, envelope.params);
+    let name = action.name().to_string();
+    let outcome = match ran.outcome {
+        Err(err) => Outcome::from_error(Some(name), err),
+        Ok(Done::Result(result)) => Outcome {
+            reply: Reply::Ok {
+                action: name,
+                result,
+                meta: ran.meta,
+                warnings: ran.warnings,
+            },
+            exit_code: 0,
+        },
+        Ok(Done::DryRun(preview)) => Outcome {
+            reply: Reply::Ok {
+                action: name,
+                result: preview,
+                meta: ran.meta,
+                warnings: ran.warnings,
+            },
+            exit_code: 0,
+        },
+        Ok(Done::Confirm {
+            message,
+            preview,
+            confirm_with,
+        }) => Outcome {
+            reply: Reply::NeedsConfirmation {
+                action: name,
+                message,
+                preview,
+                confirm_with,
+                meta: ran.meta,
+                warnings: ran.warnings,
+            },
+            exit_code: 3,
+        },
+    };
+    (outcome, ran.secret)
+}

@@ -1,0 +1,74 @@
+//! The `gandi-skill` binary: reads the request (the single argument, or stdin
+//! capped just above 1 MiB), runs it, writes exactly one JSON line, exits.
+
+use std::io::{Read, Write};
+
+use gandi_skill::env::Env;
+use gandi_skill::protocol::MAX_REQUEST_BYTES;
+
+const HELP: &str = "gandi-skill: manage Gandi domains and LiveDNS zones with one JSON request.
+
+usage:
+  gandi-skill '<json request>'
+  echo '<json request>' | gandi-skill
+  gandi-skill --help | --version
+
+examples:
+  gandi-skill '{\"action\":\"describe\"}'
+  gandi-skill '{\"action\":\"domains.list\"}'
+  gandi-skill '{\"action\":\"dns.records.list\",\"domain\":\"example.com\"}'
+
+The reply is one JSON object on stdout: status ok, needs_confirmation or error.
+Store a token first with scripts/setup_token.sh (never paste it in a chat).
+Exit codes: 0 ok, 1 Gandi error, 2 invalid request, 3 needs confirmation,
+4 credentials/config, 5 network, 6 safety rule, 70 internal bug.
+";
+
+fn main() {
+    // Panics become a JSON reply in `run`; the default hook would print to stderr.
+    let debug = std::env::var_os("GANDI_SKILL_DEBUG").is_some_and(|v| v == "1");
+    if !debug {
+        std::panic::set_hook(Box::new(|_| {}));
+    }
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let input: Vec<u8> = match args.as_slice() {
+        [] => {
+            let mut buf = Vec::new();
+            let limit = (MAX_REQUEST_BYTES + 1) as u64;
+            if std::io::stdin().lock().take(limit).read_to_end(&mut buf).is_err() {
+                buf = b"\xff".to_vec(); // unreadable stdin: reported as invalid input
+            }
+            buf
+        }
+        [one] if one == "--help" || one == "-h" => return print_text(HELP),
+        [one] if one == "--version" || one == "-V" => {
+            return print_text(&format!("gandi-skill {}\n", env!("CARGO_PKG_VERSION")))
+        }
+        [one] => os_bytes(one),
+        _ => Vec::new(),
+    };
+    let (line, code) = if args.len() > 1 {
+        gandi_skill::reject_arguments(args.len())
+    } else {
+        gandi_skill::run(&input, &Env::from_process())
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+    std::process::exit(code);
+}
+
+fn print_text(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+#[cfg(unix)]
+fn os_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    s.as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn os_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
+    s.to_str().map(|t| t.as_bytes().to_vec()).unwrap_or_else(|| vec![0xff])
+}

@@ -1,0 +1,159 @@
+//! The generated artefacts: `schemas/` (request, reply, each action's params
+//! and result, JSON Schema 2020-12) and `skill.json`, rendered byte-stably
+//! from the catalog so a test can check the committed copies are fresh.
+
+use schemars::generate::SchemaSettings;
+use serde_json::{json, Map, Value};
+
+use crate::actions::meta::ActionInfo;
+use crate::actions::ActionId;
+use crate::error::ErrorCode;
+use crate::protocol::{CommonFields, Reply};
+
+const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// Every generated file: (path relative to the repository root, contents).
+pub fn generated_files() -> Vec<(String, String)> {
+    let mut files = vec![
+        ("schemas/request.json".to_string(), render(&request_schema())),
+        ("schemas/reply.json".to_string(), render(&reply_schema())),
+        ("skill.json".to_string(), render(&skill_manifest())),
+    ];
+    for action in ActionId::ALL {
+        files.push((
+            format!("schemas/actions/{}.params.json", action.name()),
+            render(&action.params_schema().to_value()),
+        ));
+        files.push((
+            format!("schemas/actions/{}.result.json", action.name()),
+            render(&action.result_schema().to_value()),
+        ));
+    }
+    files
+}
+
+fn render(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn common_fields_schema() -> Value {
+    SchemaSettings::draft2020_12()
+        .for_deserialize()
+        .into_generator()
+        .into_root_schema_for::<CommonFields>()
+        .to_value()
+}
+
+/// One request: `action` plus the common fields plus that action's params,
+/// nothing else.
+pub fn request_schema() -> Value {
+    let common = common_fields_schema();
+    let common_props = common
+        .get("properties")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut defs = Map::new();
+    let mut variants = Vec::new();
+    for action in ActionId::ALL {
+        let params = action.params_schema().to_value();
+        if let Some(d) = params.get("$defs").and_then(Value::as_object) {
+            for (k, v) in d {
+                defs.insert(k.clone(), v.clone());
+            }
+        }
+        let mut props = Map::new();
+        props.insert("action".into(), json!({ "const": action.name() }));
+        for (k, v) in &common_props {
+            props.insert(k.clone(), v.clone());
+        }
+        if let Some(p) = params.get("properties").and_then(Value::as_object) {
+            for (k, v) in p {
+                props.insert(k.clone(), v.clone());
+            }
+        }
+        let mut required = vec![Value::from("action")];
+        if let Some(r) = params.get("required").and_then(Value::as_array) {
+            required.extend(r.iter().cloned());
+        }
+        variants.push(json!({
+            "title": action.name(),
+            "type": "object",
+            "properties": props,
+            "required": required,
+            "additionalProperties": false,
+        }));
+    }
+    let mut root = json!({
+        "$schema": DRAFT,
+        "$id": "https://gandi-skill/schemas/request.json",
+        "title": "gandi-skill request",
+        "description": "One flat JSON object: `action`, the common fields, and the action's own parameters.",
+        "oneOf": variants,
+    });
+    if !defs.is_empty() {
+        root["$defs"] = Value::Object(defs);
+    }
+    root
+}
+
+/// Any reply: ok, needs_confirmation or error, with the error codes listed.
+pub fn reply_schema() -> Value {
+    let mut v = SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<Reply>()
+        .to_value();
+    let codes: Vec<Value> = ErrorCode::ALL.iter().map(|c| Value::from(c.as_str())).collect();
+    if let Some(code) = v.pointer_mut("/$defs/ErrorBody/properties/code") {
+        code["enum"] = Value::Array(codes);
+    }
+    let names: Vec<Value> = ActionId::ALL.iter().map(|a| Value::from(a.name())).collect();
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("title".into(), Value::from("gandi-skill reply"));
+        obj.insert("x-actions".into(), Value::Array(names));
+    }
+    v
+}
+
+/// `skill.json`: our machine-readable manifest (contract §7).
+pub fn skill_manifest() -> Value {
+    let actions: Vec<Value> = ActionId::ALL
+        .iter()
+        .map(|a| serde_json::to_value(ActionInfo::of(*a)).unwrap_or(Value::Null))
+        .collect();
+    json!({
+        "name": "gandi-skill",
+        "version": env!("CARGO_PKG_VERSION"),
+        "description": "Manage Gandi domains and LiveDNS zones safely: one JSON request in, one JSON reply out; previews and confirmation before any destructive change.",
+        "binary": "gandi-skill",
+        "invocation": {
+            "argument": "gandi-skill '<json request>'",
+            "stdin": "echo '<json request>' | gandi-skill",
+            "max_request_bytes": crate::protocol::MAX_REQUEST_BYTES,
+            "request_schema": "schemas/request.json",
+            "reply_schema": "schemas/reply.json",
+            "exit_codes": {
+                "0": "ok", "1": "Gandi answered with an error (api.*)", "2": "invalid request (request.*), nothing sent",
+                "3": "needs confirmation, nothing changed", "4": "credentials, auth or configuration (auth.*, config.*)",
+                "5": "network (network.*)", "6": "refused by a safety rule (safety.*)", "70": "internal bug"
+            }
+        },
+        "credentials": {
+            "lookup_order": [
+                "profile (request `profile` or GANDI_PROFILE): <config>/profiles/<profile>/api_token or api_key",
+                "GANDI_API_TOKEN (Personal Access Token, Bearer)",
+                "GANDI_API_KEY (legacy key, Apikey, deprecated)",
+                "<config>/api_token",
+                "<config>/api_key"
+            ],
+            "config_dir": "$GANDI_CONFIG_DIR, else $XDG_CONFIG_HOME/gandi, else ~/.config/gandi",
+            "sandbox": "sandbox: true or GANDI_SANDBOX=1 uses GANDI_SANDBOX_API_TOKEN / GANDI_SANDBOX_API_KEY and <config>/sandbox/...",
+            "setup": "scripts/setup_token.sh [--profile NAME] [--sandbox]",
+            "env": ["GANDI_API_TOKEN", "GANDI_API_KEY", "GANDI_SANDBOX_API_TOKEN", "GANDI_SANDBOX_API_KEY", "GANDI_PROFILE", "GANDI_SANDBOX", "GANDI_CONFIG_DIR", "XDG_CONFIG_HOME", "GANDI_API_URL", "GANDI_ID_URL", "GANDI_TIMEOUT_SECS", "GANDI_SKILL_DEBUG"]
+        },
+        "actions": actions,
+    })
+}
