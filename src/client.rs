@@ -153,7 +153,10 @@ impl Answer {
 /// Which part of a list to read.
 #[derive(Clone, Copy, Debug)]
 pub enum Paging {
+    /// Every page, `PER_PAGE` at a time.
     All,
+    /// Every page, this many at a time.
+    AllBy(u32),
     Page { page: u32, per_page: u32 },
 }
 
@@ -255,6 +258,7 @@ impl Client {
         let mut listing = Listing::default();
         let (first_page, per_page) = match paging {
             Paging::All => (1, PER_PAGE),
+            Paging::AllBy(n) => (1, n),
             Paging::Page { page, per_page } => (page, per_page),
         };
         let mut base_query: Vec<(String, String)> = query
@@ -342,7 +346,7 @@ impl Client {
                 ));
             }
         }
-        if listing.total_count.is_none() && matches!(paging, Paging::All) {
+        if listing.total_count.is_none() && !matches!(paging, Paging::Page { .. }) {
             listing.total_count = Some(listing.items.len() as u64);
         }
         Ok(listing)

@@ -119,6 +119,61 @@ catalog! {
         permission: "DNS management (read)",
         routes: ["GET /v5/livedns/domains/{domain}/records/{name}/{type}"],
         summary: "One rrset (name and type).";
+    DnsRecordsAdd = "dns.records.add", Write, dns::records_add,
+        params: dns::RrsetWriteParams, result: dns::DnsChangeResult, preview: dns::DnsPreview,
+        permission: "DNS management (write)",
+        routes: ["GET /v5/livedns/domains/{domain}/records/{name}", "POST /v5/livedns/domains/{domain}/snapshots", "POST|PUT /v5/livedns/domains/{domain}/records/{name}/{type}"],
+        summary: "Adds values to an rrset (creating it if absent), keeping the values and TTL already there.";
+    DnsRecordsSet = "dns.records.set", Destructive, dns::records_set,
+        params: dns::RrsetWriteParams, result: dns::DnsChangeResult, preview: dns::DnsPreview,
+        permission: "DNS management (write)",
+        routes: ["GET /v5/livedns/domains/{domain}/records/{name}", "POST /v5/livedns/domains/{domain}/snapshots", "POST|PUT /v5/livedns/domains/{domain}/records/{name}/{type}"],
+        summary: "Replaces an rrset's values (and TTL when given). Previews the exact before/after first.";
+    DnsRecordsRemove = "dns.records.remove", Destructive, dns::records_remove,
+        params: dns::RrsetRemoveParams, result: dns::DnsChangeResult, preview: dns::DnsPreview,
+        permission: "DNS management (write)",
+        routes: ["GET /v5/livedns/domains/{domain}/records/{name}", "POST /v5/livedns/domains/{domain}/snapshots", "PUT|DELETE /v5/livedns/domains/{domain}/records/{name}/{type}"],
+        summary: "Removes the given values from an rrset, or the whole rrset when no values are given.";
+    DnsZoneExport = "dns.zone.export", Read, dns::zone_export,
+        params: dns::ZoneParams, result: dns::ZoneExport, preview: NoPreview,
+        permission: "DNS management (read)",
+        routes: ["GET /v5/livedns/domains/{domain}/records (Accept: text/plain)"],
+        summary: "The zone as RFC 1035 master-file text.";
+    DnsZoneApply = "dns.zone.apply", Destructive, dns::zone_apply,
+        params: dns::ZoneApplyParams, result: dns::DnsChangeResult, preview: dns::DnsPreview,
+        permission: "DNS management (write)",
+        routes: ["GET /v5/livedns/domains/{domain}/records", "POST /v5/livedns/domains/{domain}/snapshots", "PUT /v5/livedns/domains/{domain}/records[/{name}]"],
+        summary: "Makes the zone match a desired set of rrsets (merge or replace): diff, preview, then one request.";
+    DnsZoneImport = "dns.zone.import", Destructive, dns::zone_import,
+        params: dns::ZoneImportParams, result: dns::DnsChangeResult, preview: dns::DnsPreview,
+        permission: "DNS management (write)",
+        routes: ["GET /v5/livedns/domains/{domain}/records", "POST /v5/livedns/domains/{domain}/snapshots", "PUT /v5/livedns/domains/{domain}/records[/{name}]"],
+        summary: "Reads zone-file text and applies it like dns.zone.apply (replace by default): diff, preview, one request.";
+    DnsSnapshotsList = "dns.snapshots.list", Read, dns::snapshots_list,
+        params: dns::SnapshotsListParams, result: dns::SnapshotList, preview: NoPreview,
+        permission: "DNS management (read)",
+        routes: ["GET /v5/livedns/domains/{domain}/snapshots"],
+        summary: "The zone's snapshots, newest undo points included.";
+    DnsSnapshotsGet = "dns.snapshots.get", Read, dns::snapshots_get,
+        params: dns::SnapshotParams, result: dns::SnapshotDetail, preview: NoPreview,
+        permission: "DNS management (read)",
+        routes: ["GET /v5/livedns/domains/{domain}/snapshots/{snapshot_id}"],
+        summary: "One snapshot with the rrsets it holds.";
+    DnsSnapshotsCreate = "dns.snapshots.create", Write, dns::snapshots_create,
+        params: dns::SnapshotCreateParams, result: dns::SnapshotCreated, preview: dns::SnapshotCreatePreview,
+        permission: "DNS management (write)",
+        routes: ["POST /v5/livedns/domains/{domain}/snapshots"],
+        summary: "Takes a snapshot of the zone now.";
+    DnsSnapshotsRestore = "dns.snapshots.restore", Destructive, dns::snapshots_restore,
+        params: dns::SnapshotRestoreParams, result: dns::DnsChangeResult, preview: dns::DnsPreview,
+        permission: "DNS management (write)",
+        routes: ["GET /v5/livedns/domains/{domain}/snapshots/{snapshot_id}", "GET /v5/livedns/domains/{domain}/records", "POST /v5/livedns/domains/{domain}/snapshots", "PUT /v5/livedns/domains/{domain}/records"],
+        summary: "Puts a snapshot's records back (after snapshotting the current zone), previewing the diff.";
+    DnsSnapshotsDelete = "dns.snapshots.delete", Destructive, dns::snapshots_delete,
+        params: dns::SnapshotParams, result: dns::SnapshotDeleted, preview: dns::SnapshotDeletePreview,
+        permission: "DNS management (write)",
+        routes: ["GET /v5/livedns/domains/{domain}/snapshots/{snapshot_id}", "DELETE /v5/livedns/domains/{domain}/snapshots/{snapshot_id}"],
+        summary: "Deletes a snapshot (after showing what it holds).";
 }
 
 /// The state one run carries through its action: the request's common

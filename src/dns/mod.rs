@@ -1,38 +1,83 @@
-//! TEMPORARY stub until the DNS library lands.
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+//! LiveDNS record model: the `Rrset` wire shape, Gandi's type list and TTL
+//! bounds; the submodules own names, value validation, zone files and diffs.
+//!
+//! Everything the rest of the skill needs is re-exported here, so callers
+//! write `crate::dns::normalize_values` and never reach into a submodule
+//! (except `zonefile::parse`/`render` and the `diff` types).
 
-use crate::error::{ErrorCode, SkillError, SkillResult};
+// `SkillError` (with its details map) is larger than clippy's 128-byte
+// threshold; every fallible function here returns it by design.
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub mod diff;
+pub mod name;
+pub mod record;
+pub mod validate;
+pub mod zonefile;
+
+pub use name::{relative_name, zone_ascii};
+pub use record::{check_ttl, check_type, cname_clash, rrset_from_gandi, rrset_to_gandi};
+pub use validate::{normalize_values, value_key};
+
+/// One rrset as the skill shows it: `{name, type, ttl, values}`.
+///
+/// `name` is relative to the zone (`@` for the apex), `type` is upper case,
+/// `values` are in the form Gandi stores and returns them.
+#[derive(
+    Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct Rrset {
+    /// Name relative to the zone; `@` is the apex.
     pub name: String,
+    /// Record type, upper case (`A`, `MX`, `TXT`, ...).
     #[serde(rename = "type")]
     pub rtype: String,
+    /// Time to live in seconds (300..=2592000).
     pub ttl: u32,
+    /// The values, as Gandi stores them (TXT quoted, targets as given).
     pub values: Vec<String>,
 }
 
-pub fn zone_ascii(domain: &str, field: &str) -> SkillResult<String> {
-    let d = domain.trim().trim_end_matches('.');
-    idna::domain_to_ascii(d).map_err(|_| SkillError::invalid_param(field, Some(domain), "a domain name"))
-}
+/// Gandi's TTL when none is given (a PUT without `rrset_ttl` resets to it).
+pub const DEFAULT_TTL: u32 = 10800;
 
-pub fn check_type(t: &str) -> SkillResult<String> {
-    Ok(t.to_ascii_uppercase())
-}
+/// Lowest TTL Gandi accepts.
+pub const MIN_TTL: u32 = 300;
 
-pub fn relative_name(input: &str, _zone: &str, _w: &mut Vec<String>) -> SkillResult<String> {
-    Ok(input.to_ascii_lowercase())
-}
+/// Highest TTL Gandi accepts (30 days).
+pub const MAX_TTL: u32 = 2_592_000;
 
-pub fn rrset_from_gandi(v: &Value) -> SkillResult<Rrset> {
-    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-    Ok(Rrset {
-        name: s("rrset_name").ok_or_else(|| SkillError::new(ErrorCode::UnexpectedResponse, "x"))?,
-        rtype: s("rrset_type").unwrap_or_default(),
-        ttl: v.get("rrset_ttl").and_then(Value::as_u64).unwrap_or(10800) as u32,
-        values: v.get("rrset_values").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default(),
-    })
+/// Gandi's rrtype enum (`GET /livedns/dns/rrtypes`). SOA is listed because
+/// Gandi returns it, but `check_type` refuses it: Gandi manages the SOA.
+pub const RRTYPES: &[&str] = &[
+    "A",
+    "AAAA",
+    "ALIAS",
+    "CAA",
+    "CDS",
+    "CNAME",
+    "DNAME",
+    "DS",
+    "HTTPS",
+    "KEY",
+    "LOC",
+    "MX",
+    "NAPTR",
+    "NS",
+    "OPENPGPKEY",
+    "PTR",
+    "RP",
+    "SOA",
+    "SPF",
+    "SRV",
+    "SSHFP",
+    "SVCB",
+    "TLSA",
+    "TXT",
+    "WKS",
+];
+
+/// The order rrsets are listed in everywhere (zone files, diffs, parse
+/// output): apex first, then names in byte order, then type.
+pub(crate) fn rrset_order(a: (&str, &str), b: (&str, &str)) -> std::cmp::Ordering {
+    (a.0 != "@", a.0, a.1).cmp(&(b.0 != "@", b.0, b.1))
 }

@@ -1,1 +1,13 @@
+//! The one integration-test binary: the real `gandi-skill` executable run
+//! against a stateful fake Gandi on 127.0.0.1, one module per area.
 
+mod fake;
+mod support;
+
+mod canary;
+mod client;
+mod credentials;
+mod generated;
+mod properties;
+mod protocol;
+mod read_actions;

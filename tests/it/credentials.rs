@@ -1,0 +1,188 @@
+//! Credentials as the user sets them up: lookup order, profiles, sandbox
+//! separation, token-file checks, and `token.check`'s report.
+
+use crate::fake::{FakeGandi, APIKEY_LEGACY, TOKEN_FULL, TOKEN_READONLY, TOKEN_SOON};
+use crate::support::Skill;
+
+const WHOAMI: &str = r#"{"action":"account.whoami"}"#;
+
+fn authorization_seen(fake: &FakeGandi) -> Vec<String> {
+    fake.requests().iter().map(|r| r.header("authorization").unwrap_or("").to_string()).collect()
+}
+
+#[test]
+fn a_token_file_readable_by_others_is_refused_with_the_chmod_fix() {
+    let fake = FakeGandi::start();
+    let skill = Skill::new(Some(&fake)).token_file("api_token", TOKEN_FULL, 0o644);
+    let run = skill.run(WHOAMI);
+    let err = run.assert_error("auth.insecure_token_file", 4);
+    let path = skill.config_dir().join("api_token");
+    assert_eq!(err["hint"], format!("run `chmod 600 {}`", path.display()));
+    assert_eq!(err["details"]["mode"], "0644");
+    assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn a_private_token_file_is_used_and_named_as_the_source() {
+    let fake = FakeGandi::start();
+    let skill = Skill::new(Some(&fake)).token_file("api_token", TOKEN_FULL, 0o600);
+    let run = skill.run(WHOAMI);
+    run.assert_ok();
+    assert_eq!(run.reply["meta"]["credential_source"], skill.config_dir().join("api_token").display().to_string());
+    assert_eq!(authorization_seen(&fake), vec![format!("Bearer {TOKEN_FULL}")]);
+    assert_eq!(fake.requests()[0].path, "/v5/organization/user-info");
+}
+
+#[test]
+fn lookup_order_profile_env_then_files() {
+    let fake = FakeGandi::start();
+    // The environment wins over the file.
+    let skill = Skill::new(Some(&fake))
+        .token_file("api_token", TOKEN_READONLY, 0o600)
+        .env("GANDI_API_TOKEN", TOKEN_FULL)
+        .secret(TOKEN_FULL);
+    let run = skill.run(WHOAMI);
+    run.assert_ok();
+    assert_eq!(run.reply["meta"]["credential_source"], "env:GANDI_API_TOKEN");
+    // An explicit profile wins over both, and never falls through.
+    let skill = skill.token_file("profiles/work/api_token", TOKEN_SOON, 0o600);
+    fake.clear_requests();
+    let run = skill.run(r#"{"action":"account.whoami","profile":"work"}"#);
+    run.assert_ok();
+    assert_eq!(authorization_seen(&fake), vec![format!("Bearer {TOKEN_SOON}")]);
+    fake.clear_requests();
+    let run = skill.run(r#"{"action":"account.whoami","profile":"other"}"#);
+    let err = run.assert_error("auth.missing_token", 4);
+    let missing = skill.config_dir().join("profiles/other/api_token");
+    assert!(err["message"].as_str().unwrap().contains(&missing.display().to_string()), "{err}");
+    assert!(err["hint"].as_str().unwrap().contains("scripts/setup_token.sh --profile other"));
+    assert!(fake.requests().is_empty());
+    // GANDI_PROFILE selects a profile too.
+    let run = skill.env("GANDI_PROFILE", "work").run(WHOAMI);
+    run.assert_ok();
+    assert!(run.reply["meta"]["credential_source"].as_str().unwrap().ends_with("profiles/work/api_token"));
+}
+
+#[test]
+fn the_legacy_key_is_sent_as_apikey_with_a_deprecation_warning() {
+    let fake = FakeGandi::start();
+    let skill = Skill::new(Some(&fake)).token_file("api_key", APIKEY_LEGACY, 0o600);
+    let run = skill.run(WHOAMI);
+    run.assert_ok();
+    assert_eq!(authorization_seen(&fake), vec![format!("Apikey {APIKEY_LEGACY}")]);
+    let warnings = run.reply["warnings"].to_string();
+    assert!(warnings.contains("deprecated"), "{warnings}");
+    let run = Skill::new(Some(&fake)).env("GANDI_API_KEY", APIKEY_LEGACY).secret(APIKEY_LEGACY).run(WHOAMI);
+    assert_eq!(run.reply["meta"]["credential_source"], "env:GANDI_API_KEY");
+}
+
+#[test]
+fn sandbox_and_production_credentials_never_mix() {
+    let fake = FakeGandi::start();
+    let skill = Skill::new(Some(&fake))
+        .env("GANDI_API_TOKEN", TOKEN_FULL)
+        .secret(TOKEN_FULL)
+        .token_file("api_token", TOKEN_READONLY, 0o600);
+    let run = skill.run(r#"{"action":"account.whoami","sandbox":true}"#);
+    let err = run.assert_error("auth.missing_token", 4);
+    assert!(err["hint"].as_str().unwrap().contains("admin.sandbox.gandi.net"));
+    assert!(err["hint"].as_str().unwrap().contains("--sandbox"));
+    assert!(fake.requests().is_empty(), "a production token must never go to the sandbox");
+    let skill = skill.token_file("sandbox/api_token", TOKEN_SOON, 0o600);
+    let run = skill.run(r#"{"action":"account.whoami","sandbox":true}"#);
+    run.assert_ok();
+    assert_eq!(run.reply["meta"]["sandbox"], true);
+    assert_eq!(authorization_seen(&fake), vec![format!("Bearer {TOKEN_SOON}")]);
+    // And the sandbox token is never used for production.
+    let prod_only_sandbox = Skill::new(Some(&fake)).env("GANDI_SANDBOX_API_TOKEN", TOKEN_SOON).secret(TOKEN_SOON);
+    prod_only_sandbox.run(WHOAMI).assert_error("auth.missing_token", 4);
+    let run = prod_only_sandbox.env("GANDI_SANDBOX", "1").run(WHOAMI);
+    run.assert_ok();
+    assert_eq!(run.reply["meta"]["credential_source"], "env:GANDI_SANDBOX_API_TOKEN");
+}
+
+#[test]
+fn config_dir_follows_gandi_config_dir_then_xdg() {
+    let fake = FakeGandi::start();
+    let custom = tempfile::tempdir().expect("dir");
+    std::fs::write(custom.path().join("api_token"), TOKEN_FULL).expect("write");
+    crate::support::set_mode(&custom.path().join("api_token"), 0o600);
+    let run = Skill::new(Some(&fake))
+        .env("GANDI_CONFIG_DIR", &custom.path().display().to_string())
+        .secret(TOKEN_FULL)
+        .run(WHOAMI);
+    run.assert_ok();
+    assert_eq!(run.reply["meta"]["credential_source"], custom.path().join("api_token").display().to_string());
+    let xdg = tempfile::tempdir().expect("dir");
+    std::fs::create_dir_all(xdg.path().join("gandi")).expect("mkdir");
+    std::fs::write(xdg.path().join("gandi/api_token"), format!("  {TOKEN_FULL}\n\n")).expect("write");
+    crate::support::set_mode(&xdg.path().join("gandi/api_token"), 0o400);
+    let run = Skill::new(Some(&fake))
+        .env("XDG_CONFIG_HOME", &xdg.path().display().to_string())
+        .secret(TOKEN_FULL)
+        .run(WHOAMI);
+    run.assert_ok();
+}
+
+#[test]
+fn malformed_empty_and_odd_token_files() {
+    let fake = FakeGandi::start();
+    let run = Skill::new(Some(&fake)).token_file("api_token", "abc def", 0o600).run(WHOAMI);
+    run.assert_error("auth.malformed_token", 4);
+    let run = Skill::new(Some(&fake)).env("GANDI_API_TOKEN", "abc\u{7}def").run(WHOAMI);
+    run.assert_error("auth.malformed_token", 4);
+    // Empty means missing: the lookup goes on to the next step.
+    let skill = Skill::new(Some(&fake)).token_file("api_token", "   ", 0o600).token_file("api_key", APIKEY_LEGACY, 0o600);
+    skill.run(WHOAMI).assert_ok();
+    let dir_skill = Skill::new(Some(&fake));
+    std::fs::create_dir_all(dir_skill.config_dir().join("api_token")).expect("mkdir");
+    dir_skill.run(WHOAMI).assert_error("auth.insecure_token_file", 4);
+    assert_eq!(fake.requests().len(), 1);
+}
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused() {
+    let run = Skill::new(None)
+        .env("GANDI_API_URL", "http://api.example.com")
+        .env("GANDI_API_TOKEN", TOKEN_FULL)
+        .secret(TOKEN_FULL)
+        .run(WHOAMI);
+    let err = run.assert_error("config.invalid", 4);
+    assert!(err["message"].as_str().unwrap().contains("GANDI_API_URL"));
+}
+
+#[test]
+fn token_check_reports_source_scheme_account_and_expiry() {
+    let fake = FakeGandi::start();
+    let skill = Skill::new(Some(&fake)).token_file("api_token", TOKEN_FULL, 0o600);
+    let run = skill.run(r#"{"action":"token.check"}"#);
+    let r = run.assert_ok();
+    assert_eq!(r["scheme"], "Bearer");
+    assert_eq!(r["file_mode"], "0600");
+    assert_eq!(r["sandbox"], false);
+    assert_eq!(r["account"]["username"], "jdoe");
+    assert!(r["token"]["expires_in_days"].as_i64().unwrap() > 7);
+    assert!(!r["token"]["scopes"].as_array().unwrap().is_empty());
+    let paths: Vec<String> = fake.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, vec!["/v5/organization/user-info", "/tokeninfo"]);
+
+    let run = Skill::with_env_token(&fake, TOKEN_SOON).run(r#"{"action":"token.check"}"#);
+    run.assert_ok();
+    assert!(run.reply["warnings"].to_string().contains("expires in"), "{}", run.stdout);
+
+    fake.clear_requests();
+    let run = Skill::new(Some(&fake)).env("GANDI_API_KEY", APIKEY_LEGACY).secret(APIKEY_LEGACY).run(r#"{"action":"token.check"}"#);
+    assert_eq!(run.assert_ok()["token"], serde_json::Value::Null);
+    assert!(fake.requests().iter().all(|r| r.path != "/tokeninfo"), "legacy keys skip introspection");
+}
+
+#[test]
+fn token_check_with_a_rejected_token_is_the_diagnosis() {
+    let fake = FakeGandi::start();
+    let run = Skill::with_env_token(&fake, "pat_not_a_known_token_0000000000000000000").run(r#"{"action":"token.check"}"#);
+    let err = run.assert_error("auth.invalid_token", 4);
+    let hint = err["hint"].as_str().unwrap();
+    assert!(hint.contains("env:GANDI_API_TOKEN") && hint.contains("Bearer") && hint.contains("production"), "{hint}");
+    assert!(hint.contains("scripts/setup_token.sh") && hint.contains("admin.gandi.net"), "{hint}");
+    assert_eq!(err["http_status"], 401);
+}

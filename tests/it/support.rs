@@ -1,0 +1,215 @@
+//! Test support: runs the real binary in a sandboxed environment (temp HOME,
+//! no proxy variables, URLs pointing at the fake), checks the invariants
+//! every reply must hold (one JSON line, schema-valid, empty stderr, no
+//! secret anywhere), and hands back the parsed reply.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::fake::FakeGandi;
+
+/// What one run of the binary produced.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub reply: Value,
+}
+
+impl Run {
+    pub fn status(&self) -> &str {
+        self.reply["status"].as_str().unwrap_or("")
+    }
+    pub fn error_code(&self) -> &str {
+        self.reply["error"]["code"].as_str().unwrap_or("")
+    }
+    pub fn result(&self) -> &Value {
+        &self.reply["result"]
+    }
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Value {
+        assert_eq!(self.status(), "ok", "expected ok, got {}", self.stdout);
+        assert_eq!(self.code, 0, "{}", self.stdout);
+        self.result()
+    }
+    #[track_caller]
+    pub fn assert_error(&self, code: &str, exit: i32) -> &Value {
+        assert_eq!(self.error_code(), code, "reply: {}", self.stdout);
+        assert_eq!(self.code, exit, "reply: {}", self.stdout);
+        &self.reply["error"]
+    }
+}
+
+/// A configured invocation of the binary.
+pub struct Skill {
+    home: tempfile::TempDir,
+    env: Vec<(String, String)>,
+    /// Strings that must never appear in any output.
+    secrets: Vec<String>,
+}
+
+impl Skill {
+    /// No credentials at all; Gandi is the fake (when given).
+    pub fn new(fake: Option<&FakeGandi>) -> Skill {
+        let home = tempfile::tempdir().expect("temp home");
+        let mut env = vec![
+            ("HOME".to_string(), home.path().display().to_string()),
+            ("PATH".to_string(), std::env::var("PATH").unwrap_or_default()),
+        ];
+        match fake {
+            Some(f) => {
+                env.push(("GANDI_API_URL".into(), f.url()));
+                env.push(("GANDI_ID_URL".into(), f.url()));
+            }
+            // Nothing listens on port 9 of loopback: any request would fail.
+            None => {
+                env.push(("GANDI_API_URL".into(), "http://127.0.0.1:9".into()));
+                env.push(("GANDI_ID_URL".into(), "http://127.0.0.1:9".into()));
+            }
+        }
+        Skill { home, env, secrets: Vec::new() }
+    }
+
+    /// A fake-backed skill whose token is in `GANDI_API_TOKEN`.
+    pub fn with_env_token(fake: &FakeGandi, token: &str) -> Skill {
+        Skill::new(Some(fake)).env("GANDI_API_TOKEN", token).secret(token)
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Skill {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn without_env(mut self, key: &str) -> Skill {
+        self.env.retain(|(k, _)| k != key);
+        self
+    }
+
+    pub fn secret(mut self, s: &str) -> Skill {
+        self.secrets.push(s.to_string());
+        self
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// `~/.config/gandi`, the default config folder.
+    pub fn config_dir(&self) -> PathBuf {
+        self.home.path().join(".config").join("gandi")
+    }
+
+    /// Writes a token file below the config folder with the given mode.
+    pub fn token_file(self, relative: &str, token: &str, mode: u32) -> Skill {
+        let path = self.config_dir().join(relative);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, format!("{token}\n")).expect("write token");
+        set_mode(&path, mode);
+        self.secret(token)
+    }
+
+    /// Runs with the request as the single argument.
+    #[track_caller]
+    pub fn run(&self, request: &str) -> Run {
+        self.exec(Some(request.as_bytes()), None)
+    }
+
+    /// Runs with the request on stdin.
+    #[track_caller]
+    pub fn run_stdin(&self, input: &[u8]) -> Run {
+        self.exec(None, Some(input))
+    }
+
+    #[track_caller]
+    fn exec(&self, arg: Option<&[u8]>, stdin: Option<&[u8]>) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gandi-skill"));
+        cmd.env_clear();
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        if let Some(a) = arg {
+            cmd.arg(os_arg(a));
+        }
+        cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn gandi-skill");
+        if let Some(input) = stdin {
+            let mut pipe = child.stdin.take().expect("stdin");
+            // The binary may stop reading early (too-large input): ignore EPIPE.
+            let _ = pipe.write_all(input);
+        }
+        let out = child.wait_with_output().expect("wait");
+        let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let code = out.status.code().unwrap_or(-1);
+        check_invariants(&stdout, &stderr, &self.secrets, self.env.iter().any(|(k, v)| k == "GANDI_SKILL_DEBUG" && v == "1"));
+        let reply: Value = serde_json::from_str(stdout.trim_end()).expect("reply is JSON");
+        Run { code, stdout, stderr, reply }
+    }
+}
+
+#[cfg(unix)]
+fn os_arg(bytes: &[u8]) -> std::ffi::OsString {
+    use std::os::unix::ffi::OsStringExt;
+    std::ffi::OsString::from_vec(bytes.to_vec())
+}
+
+#[cfg(unix)]
+pub fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// What every run must hold, whatever the request.
+#[track_caller]
+fn check_invariants(stdout: &str, stderr: &str, secrets: &[String], debug: bool) {
+    assert!(stdout.ends_with('\n'), "stdout must end with a newline: {stdout:?}");
+    assert_eq!(stdout.matches('\n').count(), 1, "exactly one line: {stdout:?}");
+    if !debug {
+        assert!(stderr.is_empty(), "stderr must stay empty: {stderr:?}");
+    }
+    for s in secrets {
+        assert!(!stdout.contains(s.as_str()), "secret leaked to stdout: {stdout}");
+        assert!(!stderr.contains(s.as_str()), "secret leaked to stderr");
+    }
+    let reply: Value = serde_json::from_str(stdout.trim_end()).expect("reply is JSON");
+    validate_reply(&reply);
+}
+
+fn compile(path: &str) -> jsonschema::Validator {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()));
+    let schema: Value = serde_json::from_str(&text).expect("schema JSON");
+    jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Checks a reply against `schemas/reply.json` and, for ok replies, the
+/// action's result schema.
+#[track_caller]
+pub fn validate_reply(reply: &Value) {
+    static REPLY: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let v = REPLY.get_or_init(|| compile("schemas/reply.json"));
+    let errors: Vec<String> = v.iter_errors(reply).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "reply does not match schemas/reply.json: {errors:?}\n{reply}");
+    if reply["status"] == "ok" {
+        let action = reply["action"].as_str().expect("action");
+        let result = compile(&format!("schemas/actions/{action}.result.json"));
+        let errors: Vec<String> = result
+            .iter_errors(&reply["result"])
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "result does not match {action}.result.json: {errors:?}\n{reply}");
+    }
+}
+
+/// Checks a request against `schemas/request.json`.
+pub fn request_is_valid(request: &Value) -> bool {
+    static REQUEST: OnceLock<jsonschema::Validator> = OnceLock::new();
+    REQUEST.get_or_init(|| compile("schemas/request.json")).is_valid(request)
+}
