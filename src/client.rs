@@ -254,6 +254,11 @@ impl Client {
     }
 
     /// Reads a list, following every page unless one page was asked for.
+    ///
+    /// The next page is the `Link rel="next"` URL when Gandi sends one, else
+    /// `page + 1` while pages come back full and `Total-Count` is not reached.
+    /// Counts alone never end the walk early: under a filter Gandi's
+    /// `Total-Count` counts the whole collection.
     pub fn list(&self, path: &str, query: &[(&str, String)], paging: Paging) -> SkillResult<Listing> {
         let mut listing = Listing::default();
         let (first_page, per_page) = match paging {
@@ -267,10 +272,8 @@ impl Client {
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect();
         base_query.push(("per_page".into(), per_page.to_string()));
-        let mut next = Some((
-            format!("/v5/{path}"),
-            with_param(base_query.clone(), "page", first_page.to_string()),
-        ));
+        let first_path = format!("/v5/{path}");
+        let mut next = Some((first_path.clone(), with_param(base_query.clone(), "page", first_page.to_string())));
         let mut page_number = first_page;
         let mut previous_first: Option<Value> = None;
         while let Some((next_path, next_query)) = next.take() {
@@ -283,12 +286,9 @@ impl Client {
             let q: Vec<(&str, String)> = next_query.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
             let answer = self.call_url(Method::GET, &next_path, &q, Body::None, &[])?;
             listing.pages_fetched += 1;
-            let total = answer
-                .header("total-count")
-                .and_then(|v| v.trim().parse::<u64>().ok());
-            if total.is_some() {
-                listing.total_count = total;
-            }
+            let count = |name: &str| answer.header(name).and_then(|v| v.trim().parse::<u64>().ok());
+            let total = count("total-count");
+            let filtered = count("filtered-count");
             let link_next = answer.header("link").and_then(next_link);
             let items = match answer.body {
                 Value::Array(items) => items,
@@ -302,18 +302,11 @@ impl Client {
                 }
             };
             if matches!(paging, Paging::Page { .. }) {
+                listing.total_count = filtered.or(total);
                 listing.items = items;
-                break;
+                return Ok(listing);
             }
             if items.is_empty() {
-                if let Some(t) = listing.total_count {
-                    if (listing.items.len() as u64) < t {
-                        listing.warnings.push(format!(
-                            "Gandi reported {t} items but stopped after {}; the list may be incomplete",
-                            listing.items.len()
-                        ));
-                    }
-                }
                 break;
             }
             if previous_first.as_ref() == items.first() {
@@ -323,33 +316,29 @@ impl Client {
                 ));
             }
             previous_first = items.first().cloned();
-            let got = items.len();
+            let full_page = items.len() as u64 >= u64::from(per_page);
             listing.items.extend(items);
-            let done = listing
-                .total_count
-                .is_some_and(|t| listing.items.len() as u64 >= t);
-            if let Some((p, q)) = link_next {
-                if !done {
-                    let q = match &self.sharing_id {
-                        Some(id) if !q.iter().any(|(k, _)| k == "sharing_id") => {
-                            with_param(q, "sharing_id", id.clone())
-                        }
-                        _ => q,
-                    };
-                    next = Some((p, q));
+            let reached_total = total.is_some_and(|t| listing.items.len() as u64 >= t);
+            next = match link_next {
+                Some((p, q)) if !reached_total => Some((p, self.keep_sharing_id(q))),
+                Some(_) => None,
+                None if full_page && !reached_total => {
+                    page_number += 1;
+                    Some((first_path.clone(), with_param(base_query.clone(), "page", page_number.to_string())))
                 }
-            } else if !done && (listing.total_count.is_some() || got as u32 >= per_page) {
-                page_number += 1;
-                next = Some((
-                    format!("/v5/{path}"),
-                    with_param(base_query.clone(), "page", page_number.to_string()),
-                ));
-            }
+                None => None,
+            };
         }
-        if listing.total_count.is_none() && !matches!(paging, Paging::Page { .. }) {
-            listing.total_count = Some(listing.items.len() as u64);
-        }
+        listing.total_count = Some(listing.items.len() as u64);
         Ok(listing)
+    }
+
+    /// A `Link` URL keeps our `sharing_id` even if Gandi dropped it.
+    fn keep_sharing_id(&self, q: Vec<(String, String)>) -> Vec<(String, String)> {
+        match &self.sharing_id {
+            Some(id) if !q.iter().any(|(k, _)| k == "sharing_id") => with_param(q, "sharing_id", id.clone()),
+            _ => q,
+        }
     }
 
     /// `GET {id host}/tokeninfo`: the token's expiry and scopes, `None` when

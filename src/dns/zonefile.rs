@@ -625,18 +625,9 @@ alias IN CNAME host
         );
     }
 
-    /// A file under `shared/gandi-fixtures/`: beside the crate (as CI lays
-    /// it out), else the workplace copy.
+    /// The path of a recorded Gandi fixture copied into `tests/fixtures/gandi/`.
     fn shared_fixture(rel: &str) -> String {
-        let beside = format!(
-            "{}/../shared/gandi-fixtures/{rel}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        if std::path::Path::new(&beside).exists() {
-            beside
-        } else {
-            format!("/work/shared/gandi-fixtures/{rel}")
-        }
+        format!("{}/tests/fixtures/gandi/{rel}", env!("CARGO_MANIFEST_DIR"))
     }
 
     fn fixture(name: &str) -> Vec<Rrset> {

@@ -3,7 +3,7 @@
 //! auth failures, with debug logging on). The support layer fails any run
 //! whose stdout or stderr holds it; here we add the paths that remain.
 
-use crate::fake::{Fault, FaultKind, FakeGandi, TokenSpec};
+use crate::fake::{Fault, FaultKind, FakeGandi, TokenSpec, ALL_SCOPES};
 use crate::support::Skill;
 
 const CANARY: &str = "CANARY-7f3a9c1e5b2d4f6a8c0e1b3d5f7a9c1e5b2d4f6a";
@@ -37,7 +37,7 @@ fn sample_request(action: &str) -> String {
 #[test]
 fn the_canary_never_appears_on_any_path() {
     let fake = FakeGandi::start();
-    fake.with_state(|s| s.add_token(CANARY, TokenSpec::full("canary")));
+    fake.with_state(|s| s.add_token(CANARY, TokenSpec::bearer("canary", &ALL_SCOPES, 30 * 86_400)));
     let env_skill = Skill::with_env_token(&fake, CANARY);
     let file_skill = Skill::new(Some(&fake)).token_file("api_token", CANARY, 0o600);
     let profile_skill = Skill::new(Some(&fake)).token_file("profiles/p1/api_token", CANARY, 0o600).env("GANDI_PROFILE", "p1");
@@ -75,7 +75,7 @@ fn the_canary_never_appears_on_any_path() {
 #[test]
 fn a_secret_echoed_back_by_the_server_is_redacted() {
     let fake = FakeGandi::start();
-    fake.with_state(|s| s.add_token(CANARY, TokenSpec::full("canary")));
+    fake.with_state(|s| s.add_token(CANARY, TokenSpec::bearer("canary", &ALL_SCOPES, 30 * 86_400)));
     fake.inject(Fault { method: None, path_prefix: "/v5/domain/domains".into(), times: 1, kind: FaultKind::EchoAuthorization { status: 400 } });
     let run = Skill::with_env_token(&fake, CANARY).run(r#"{"action":"domains.list"}"#);
     run.assert_error("api.rejected", 1);

@@ -14,7 +14,7 @@ fn fault(method: &str, path: &str, times: usize, kind: FaultKind) -> Fault {
 #[test]
 fn a_thousand_domains_come_back_in_one_reply() {
     let mut state = State::seeded();
-    let seeded = state.domains_count();
+    let seeded = state.domains.len();
     state.add_domains(1000);
     let fake = FakeGandi::start_with(state);
     let run = Skill::with_env_token(&fake, TOKEN_FULL).run(LIST);
@@ -50,7 +50,7 @@ fn one_page_when_asked_and_sharing_id_merged_into_every_query() {
     assert_eq!(fake.requests().len(), 1);
     assert_eq!(fake.requests()[0].query_value("page"), Some("2"));
     fake.clear_requests();
-    let org = fake.with_state(|s| s.user_org_id());
+    let org = fake.with_state(|s| s.personal_org_id());
     let run = skill.run(&format!(r#"{{"action":"domains.list","sharing_id":"{org}"}}"#));
     run.assert_ok();
     let reqs = fake.requests();

@@ -1,12 +1,14 @@
 //! The one integration-test binary: the real `gandi-skill` executable run
 //! against a stateful fake Gandi on 127.0.0.1, one module per area.
 
+#[allow(dead_code)]
 mod fake;
 mod support;
 
 mod canary;
 mod client;
 mod credentials;
+mod dns;
 mod generated;
 mod properties;
 mod protocol;

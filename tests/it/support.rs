@@ -86,18 +86,9 @@ impl Skill {
         self
     }
 
-    pub fn without_env(mut self, key: &str) -> Skill {
-        self.env.retain(|(k, _)| k != key);
-        self
-    }
-
     pub fn secret(mut self, s: &str) -> Skill {
         self.secrets.push(s.to_string());
         self
-    }
-
-    pub fn home(&self) -> &Path {
-        self.home.path()
     }
 
     /// `~/.config/gandi`, the default config folder.

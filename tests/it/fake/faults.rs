@@ -1,0 +1,110 @@
+//! Fault injection: the queued `Fault`s, how a request picks one, and the canned answers for status, HTML and truncated-JSON faults.
+
+use crate::fake::http::{standard_error, status_names, Response, CT_HTML, CT_SUCCESS};
+
+/// One queued fault. It applies to requests whose method matches (when set)
+/// and whose raw path starts with `path_prefix`, `times` times.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    pub method: Option<String>,
+    pub path_prefix: String,
+    pub times: usize,
+    pub kind: FaultKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FaultKind {
+    /// The standard error body for `status`, plus `Retry-After` when given.
+    Status {
+        status: u16,
+        retry_after: Option<String>,
+    },
+    /// An nginx-style `text/html` error page.
+    HtmlBody { status: u16 },
+    /// 200, `application/json`, a body cut in the middle (Content-Length matches).
+    TruncatedJson,
+    /// Sleep, then answer normally.
+    Stall { millis: u64 },
+    /// Read the request, then close the socket without answering.
+    DropConnection,
+    /// A JSON error body that quotes the request's Authorization header back
+    /// (a hostile or broken proxy): the client must never print it.
+    EchoAuthorization { status: u16 },
+}
+
+impl Fault {
+    /// A fault on any method.
+    pub fn new(path_prefix: &str, times: usize, kind: FaultKind) -> Fault {
+        Fault {
+            method: None,
+            path_prefix: path_prefix.to_string(),
+            times,
+            kind,
+        }
+    }
+
+    /// The same, restricted to one method.
+    pub fn on(method: &str, path_prefix: &str, times: usize, kind: FaultKind) -> Fault {
+        Fault {
+            method: Some(method.to_ascii_uppercase()),
+            ..Fault::new(path_prefix, times, kind)
+        }
+    }
+
+    fn matches(&self, method: &str, raw_path: &str) -> bool {
+        self.times > 0
+            && self
+                .method
+                .as_deref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && raw_path.starts_with(&self.path_prefix)
+    }
+}
+
+/// Takes the first matching fault: decrements its `times`, removes it at 0.
+pub fn take(queue: &mut Vec<Fault>, method: &str, raw_path: &str) -> Option<FaultKind> {
+    let i = queue.iter().position(|f| f.matches(method, raw_path))?;
+    let kind = queue[i].kind.clone();
+    queue[i].times -= 1;
+    if queue[i].times == 0 {
+        queue.remove(i);
+    }
+    Some(kind)
+}
+
+pub fn status_response(status: u16, retry_after: Option<&str>) -> Response {
+    let resp = standard_error(status);
+    match retry_after {
+        Some(v) => resp.with_header("Retry-After", v),
+        None => resp,
+    }
+}
+
+pub fn echo_response(status: u16, authorization: &str) -> Response {
+    let mut resp = standard_error(status);
+    resp.body = Some(serde_json::json!({
+        "code": status,
+        "message": format!("bad header: {authorization}"),
+        "object": "HTTPBadRequest",
+        "cause": "Bad Request",
+    })
+    .to_string()
+    .into_bytes());
+    resp
+}
+
+pub fn html_response(status: u16) -> Response {
+    let (_, cause, _) = status_names(status);
+    let title = format!("{status} {cause}");
+    let body = format!(
+        "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+    );
+    Response::new(status, CT_HTML, body.into_bytes())
+}
+
+/// The first half of a plausible rrset list.
+pub fn truncated_json_response() -> Response {
+    let full = r#"[{"rrset_type":"A","rrset_ttl":10800,"rrset_name":"@","rrset_values":["192.0.2.1","192.0.2.2"]},{"rrset_type":"CNAME","rrset_ttl":10800,"rrset_name":"www","rrset_values":["webredir.vip.gandi.net."]}]"#;
+    let cut = &full[..full.len() / 2];
+    Response::new(200, CT_SUCCESS, cut.as_bytes().to_vec())
+}
