@@ -16,7 +16,10 @@ fn main() {
         match a.as_str() {
             "--domains" => domains = args.next().and_then(|n| n.parse().ok()).unwrap_or(0),
             other => {
-                let _ = writeln!(std::io::stderr(), "unknown argument {other}; usage: fake_gandi [--domains N]");
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "unknown argument {other}; usage: fake_gandi [--domains N]"
+                );
                 std::process::exit(2);
             }
         }

@@ -38,7 +38,10 @@ pub struct Token(String);
 impl Token {
     /// Checks a raw value (already trimmed) and wraps it.
     fn parse(raw: &str, source: &str) -> SkillResult<Token> {
-        if raw.chars().any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii()) {
+        if raw
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
+        {
             return Err(SkillError::new(
                 ErrorCode::MalformedToken,
                 format!("the credential from {source} contains whitespace, control or non-ASCII characters inside it"),
@@ -180,11 +183,19 @@ pub fn resolve(env: &Env, selection: &Selection) -> SkillResult<Credential> {
         sandbox: selection.sandbox,
         profile: selection.profile.clone(),
     };
-    let files = [(dir.join("api_token"), Scheme::Bearer), (dir.join("api_key"), Scheme::Apikey)];
+    let files = [
+        (dir.join("api_token"), Scheme::Bearer),
+        (dir.join("api_key"), Scheme::Apikey),
+    ];
     if selection.profile.is_some() {
         for (path, scheme) in &files {
             if let Some((token, mode)) = read_token_file(path)? {
-                return Ok(found(token, *scheme, path.display().to_string(), Some((path.clone(), mode))));
+                return Ok(found(
+                    token,
+                    *scheme,
+                    path.display().to_string(),
+                    Some((path.clone(), mode)),
+                ));
             }
         }
         return Err(missing(selection, &files[0].0, true));
@@ -206,7 +217,12 @@ pub fn resolve(env: &Env, selection: &Selection) -> SkillResult<Credential> {
     }
     for (path, scheme) in &files {
         if let Some((token, mode)) = read_token_file(path)? {
-            return Ok(found(token, *scheme, path.display().to_string(), Some((path.clone(), mode))));
+            return Ok(found(
+                token,
+                *scheme,
+                path.display().to_string(),
+                Some((path.clone(), mode)),
+            ));
         }
     }
     Err(missing(selection, &files[0].0, false))
@@ -285,7 +301,11 @@ fn read_token_file(path: &Path) -> SkillResult<Option<(Token, u32)>> {
     if meta.len() > MAX_TOKEN_FILE_BYTES {
         return Err(SkillError::new(
             ErrorCode::MalformedToken,
-            format!("{} is {} bytes: too large to be a token", path.display(), meta.len()),
+            format!(
+                "{} is {} bytes: too large to be a token",
+                path.display(),
+                meta.len()
+            ),
         )
         .with_hint("store the token again with scripts/setup_token.sh"));
     }

@@ -106,16 +106,14 @@ fn decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 3;
-                        continue;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b'+' => out.push(b' '),
             other => out.push(other),
         }
@@ -157,7 +155,10 @@ pub enum Paging {
     All,
     /// Every page, this many at a time.
     AllBy(u32),
-    Page { page: u32, per_page: u32 },
+    Page {
+        page: u32,
+        per_page: u32,
+    },
 }
 
 /// A whole list (or the one page asked for).
@@ -196,7 +197,9 @@ impl Client {
                 _ => {
                     return Err(SkillError::new(
                         ErrorCode::ConfigInvalid,
-                        format!("GANDI_TIMEOUT_SECS={v:?} is not a number of seconds from 1 to 600"),
+                        format!(
+                            "GANDI_TIMEOUT_SECS={v:?} is not a number of seconds from 1 to 600"
+                        ),
                     )
                     .with_hint("unset it to use the default of 30 seconds"))
                 }
@@ -236,7 +239,13 @@ impl Client {
 
     /// `GET /v5/{path}` with `Accept: text/plain` (zone files).
     pub fn get_text(&self, path: &str, query: &[(&str, String)]) -> SkillResult<String> {
-        let answer = self.call(Method::GET, path, query, Body::None, &[("Accept", "text/plain")])?;
+        let answer = self.call(
+            Method::GET,
+            path,
+            query,
+            Body::None,
+            &[("Accept", "text/plain")],
+        )?;
         match answer.body {
             Value::String(s) => Ok(s),
             Value::Null => Ok(String::new()),
@@ -249,7 +258,13 @@ impl Client {
     }
 
     /// A request that may change something: sent exactly once.
-    pub fn send(&self, method: Method, path: &str, body: Body, headers: &[(&str, &str)]) -> SkillResult<Answer> {
+    pub fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Body,
+        headers: &[(&str, &str)],
+    ) -> SkillResult<Answer> {
         self.call(method, path, &[], body, headers)
     }
 
@@ -259,7 +274,12 @@ impl Client {
     /// `page + 1` while pages come back full and `Total-Count` is not reached.
     /// Counts alone never end the walk early: under a filter Gandi's
     /// `Total-Count` counts the whole collection.
-    pub fn list(&self, path: &str, query: &[(&str, String)], paging: Paging) -> SkillResult<Listing> {
+    pub fn list(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        paging: Paging,
+    ) -> SkillResult<Listing> {
         let mut listing = Listing::default();
         let (first_page, per_page) = match paging {
             Paging::All => (1, PER_PAGE),
@@ -273,7 +293,10 @@ impl Client {
             .collect();
         base_query.push(("per_page".into(), per_page.to_string()));
         let first_path = format!("/v5/{path}");
-        let mut next = Some((first_path.clone(), with_param(base_query.clone(), "page", first_page.to_string())));
+        let mut next = Some((
+            first_path.clone(),
+            with_param(base_query.clone(), "page", first_page.to_string()),
+        ));
         let mut page_number = first_page;
         let mut previous_first: Option<Value> = None;
         while let Some((next_path, next_query)) = next.take() {
@@ -283,10 +306,17 @@ impl Client {
                     format!("gave up after {MAX_PAGES} pages of {path}"),
                 ));
             }
-            let q: Vec<(&str, String)> = next_query.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            let q: Vec<(&str, String)> = next_query
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.clone()))
+                .collect();
             let answer = self.call_url(Method::GET, &next_path, &q, Body::None, &[])?;
             listing.pages_fetched += 1;
-            let count = |name: &str| answer.header(name).and_then(|v| v.trim().parse::<u64>().ok());
+            let count = |name: &str| {
+                answer
+                    .header(name)
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+            };
             let total = count("total-count");
             let filtered = count("filtered-count");
             let link_next = answer.header("link").and_then(next_link);
@@ -312,7 +342,9 @@ impl Client {
             if previous_first.as_ref() == items.first() {
                 return Err(SkillError::new(
                     ErrorCode::UnexpectedResponse,
-                    format!("Gandi returned the same page of {path} twice; stopped to avoid a loop"),
+                    format!(
+                        "Gandi returned the same page of {path} twice; stopped to avoid a loop"
+                    ),
                 ));
             }
             previous_first = items.first().cloned();
@@ -324,7 +356,10 @@ impl Client {
                 Some(_) => None,
                 None if full_page && !reached_total => {
                     page_number += 1;
-                    Some((first_path.clone(), with_param(base_query.clone(), "page", page_number.to_string())))
+                    Some((
+                        first_path.clone(),
+                        with_param(base_query.clone(), "page", page_number.to_string()),
+                    ))
                 }
                 None => None,
             };
@@ -336,7 +371,9 @@ impl Client {
     /// A `Link` URL keeps our `sharing_id` even if Gandi dropped it.
     fn keep_sharing_id(&self, q: Vec<(String, String)>) -> Vec<(String, String)> {
         match &self.sharing_id {
-            Some(id) if !q.iter().any(|(k, _)| k == "sharing_id") => with_param(q, "sharing_id", id.clone()),
+            Some(id) if !q.iter().any(|(k, _)| k == "sharing_id") => {
+                with_param(q, "sharing_id", id.clone())
+            }
             _ => q,
         }
     }
@@ -372,8 +409,10 @@ impl Client {
         body: Body,
         headers: &[(&str, &str)],
     ) -> SkillResult<Answer> {
-        let mut pairs: Vec<(String, String)> =
-            query.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        let mut pairs: Vec<(String, String)> = query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
         if let Some(id) = &self.sharing_id {
             if !pairs.iter().any(|(k, _)| k == "sharing_id") {
                 pairs.push(("sharing_id".into(), id.clone()));
@@ -395,7 +434,13 @@ impl Client {
 
     /// One logical request: GETs are retried on 429/502/503/504 and dropped
     /// connections, at most 3 tries and 20 s in all; other methods go once.
-    fn exchange(&self, method: Method, url: &str, body: Body, headers: &[(&str, &str)]) -> SkillResult<Answer> {
+    fn exchange(
+        &self,
+        method: Method,
+        url: &str,
+        body: Body,
+        headers: &[(&str, &str)],
+    ) -> SkillResult<Answer> {
         let retryable = method == Method::GET;
         let mut tries = 0;
         loop {
@@ -403,13 +448,11 @@ impl Client {
             let attempt = self.attempt(&method, url, &body, headers);
             let wait = match &attempt {
                 Attempt::Done(..) => None,
-                Attempt::Status(status, headers, _) if matches!(status, 429 | 502 | 503 | 504) => {
+                Attempt::Status(429 | 502 | 503 | 504, headers, _) => {
                     Some(retry_after(headers).unwrap_or(backoff(tries)))
                 }
                 Attempt::Status(..) => None,
-                Attempt::Transport(err, transient) => transient.then(|| backoff(tries)).filter(|_| {
-                    err.code == ErrorCode::Timeout || err.code == ErrorCode::Unreachable
-                }),
+                Attempt::Transport(_, transient) => transient.then(|| backoff(tries)),
             };
             let give_up = !retryable
                 || tries >= MAX_TRIES
@@ -417,7 +460,9 @@ impl Client {
             if give_up || wait.is_none() {
                 return match attempt {
                     Attempt::Done(answer) => Ok(answer),
-                    Attempt::Status(status, headers, bytes) => Err(self.map_error(status, &headers, &bytes)),
+                    Attempt::Status(status, headers, bytes) => {
+                        Err(self.map_error(status, &headers, &bytes))
+                    }
                     Attempt::Transport(err, _) => Err(err),
                 };
             }
@@ -433,7 +478,10 @@ impl Client {
         let mut builder = http::Request::builder()
             .method(method.clone())
             .uri(url)
-            .header("Authorization", self.credential.token.authorization(self.credential.scheme));
+            .header(
+                "Authorization",
+                self.credential.token.authorization(self.credential.scheme),
+            );
         let has_accept = extra.iter().any(|(k, _)| k.eq_ignore_ascii_case("accept"));
         if !has_accept {
             builder = builder.header("Accept", "application/json");
@@ -452,7 +500,11 @@ impl Client {
                 .body(t.as_bytes().to_vec())
                 .map(|r| self.agent.run(r)),
         };
-        let path_only = url.split('?').next().unwrap_or(url).replace(&self.endpoints.api, "");
+        let path_only = url
+            .split('?')
+            .next()
+            .unwrap_or(url)
+            .replace(&self.endpoints.api, "");
         let mut response = match result {
             Err(_) => {
                 return Attempt::Transport(
@@ -461,7 +513,10 @@ impl Client {
                 )
             }
             Ok(Err(e)) => {
-                self.log(&format!("{method} {path_only} failed: {}", transport_kind(&e)));
+                self.log(&format!(
+                    "{method} {path_only} failed: {}",
+                    transport_kind(&e)
+                ));
                 let transient = is_transient(&e);
                 return Attempt::Transport(self.transport_error(e), transient);
             }
@@ -471,12 +526,25 @@ impl Client {
         let headers: Vec<(String, String)> = response
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
-        let bytes = match response.body_mut().with_config().limit(MAX_BODY_BYTES).read_to_vec() {
+        let bytes = match response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY_BYTES)
+            .read_to_vec()
+        {
             Ok(b) => b,
             Err(e) => {
-                self.log(&format!("{method} {path_only} → {status}, body failed: {}", transport_kind(&e)));
+                self.log(&format!(
+                    "{method} {path_only} → {status}, body failed: {}",
+                    transport_kind(&e)
+                ));
                 let transient = is_transient(&e);
                 return Attempt::Transport(self.transport_error(e), transient);
             }
@@ -495,7 +563,12 @@ impl Client {
                     .iter()
                     .find(|(k, _)| k.eq_ignore_ascii_case("location"))
                     .map(|(_, v)| v.clone());
-                Attempt::Done(Answer { status, location, body, headers })
+                Attempt::Done(Answer {
+                    status,
+                    location,
+                    body,
+                    headers,
+                })
             }
             Err(err) => Attempt::Transport(err.with_status(status), false),
         }
@@ -509,10 +582,11 @@ impl Client {
                 format!("Gandi ({host}) did not answer in time"),
             )
             .with_hint("try again later; GANDI_TIMEOUT_SECS raises the per-request limit"),
-            ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => {
-                SkillError::new(ErrorCode::Tls, format!("the TLS connection to {host} failed: {e}"))
-                    .with_hint("check the system clock and any TLS-intercepting proxy")
-            }
+            ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => SkillError::new(
+                ErrorCode::Tls,
+                format!("the TLS connection to {host} failed: {e}"),
+            )
+            .with_hint("check the system clock and any TLS-intercepting proxy"),
             ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => SkillError::new(
                 ErrorCode::Timeout,
                 format!("Gandi ({host}) did not answer in time"),
@@ -606,7 +680,11 @@ impl Client {
     /// permission needed, sandbox or not, and the fix. Never the secret.
     fn auth_hint(&self, status: u16) -> String {
         let c = &self.credential;
-        let space = if c.sandbox { "the Gandi SANDBOX" } else { "production Gandi" };
+        let space = if c.sandbox {
+            "the Gandi SANDBOX"
+        } else {
+            "production Gandi"
+        };
         let admin = if c.sandbox {
             "https://admin.sandbox.gandi.net/organizations/account/pat"
         } else {
@@ -690,7 +768,8 @@ fn retry_after(headers: &[(String, String)]) -> Option<Duration> {
         Ok(secs) => Duration::from_secs(secs),
         Err(_) => {
             let when = httpdate::parse_http_date(raw).ok()?;
-            when.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)
+            when.duration_since(SystemTime::now())
+                .unwrap_or(Duration::ZERO)
         }
     };
     Some(wait.min(MAX_RETRY_WAIT))
@@ -700,7 +779,13 @@ fn media_type(headers: &[(String, String)]) -> Option<String> {
     headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-        .map(|(_, v)| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|(_, v)| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
 }
 
 fn is_json(headers: &[(String, String)]) -> bool {
@@ -714,9 +799,14 @@ fn success_body(headers: &[(String, String)], bytes: &[u8]) -> SkillResult<Value
     }
     let media = media_type(headers).unwrap_or_default();
     if media.starts_with("text/plain") || media == "text/dns" {
-        return String::from_utf8(bytes.to_vec()).map(Value::String).map_err(|_| {
-            SkillError::new(ErrorCode::UnexpectedResponse, "Gandi sent text that is not UTF-8")
-        });
+        return String::from_utf8(bytes.to_vec())
+            .map(Value::String)
+            .map_err(|_| {
+                SkillError::new(
+                    ErrorCode::UnexpectedResponse,
+                    "Gandi sent text that is not UTF-8",
+                )
+            });
     }
     if !is_json(headers) {
         return Err(SkillError::new(
@@ -799,7 +889,9 @@ fn next_link(link: &str) -> Option<(String, Vec<(String, String)>)> {
         let url = url.trim().trim_start_matches('<').trim_end_matches('>');
         let after_scheme = url.split_once("://").map_or(url, |(_, r)| r);
         let path_and_query = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
-        let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
         if !path.starts_with("/v5/") {
             return None;
         }
@@ -825,19 +917,40 @@ mod tests {
         let link = "<https://evil.example/v5/domain/domains?page=2&sort_by=fqdn>; rel=\"next\", <https://api.gandi.net/v5/domain/domains?page=9>; rel=\"last\"";
         let (path, q) = next_link(link).unwrap();
         assert_eq!(path, "/v5/domain/domains");
-        assert_eq!(q, vec![("page".into(), "2".into()), ("sort_by".into(), "fqdn".into())]);
+        assert_eq!(
+            q,
+            vec![
+                ("page".into(), "2".into()),
+                ("sort_by".into(), "fqdn".into())
+            ]
+        );
         assert!(next_link("<https://x/v5/a?page=9>; rel=\"last\"").is_none());
     }
 
     #[test]
     fn base_url_rules() {
         let env = |v: &str| Env::from_vars([("GANDI_API_URL", v)]);
-        assert!(base_url(&env("http://127.0.0.1:8080"), "GANDI_API_URL", PRODUCTION_API).is_ok());
+        assert!(base_url(
+            &env("http://127.0.0.1:8080"),
+            "GANDI_API_URL",
+            PRODUCTION_API
+        )
+        .is_ok());
         assert!(base_url(&env("http://[::1]:8080/"), "GANDI_API_URL", PRODUCTION_API).is_ok());
         assert!(base_url(&env("http://localhost"), "GANDI_API_URL", PRODUCTION_API).is_ok());
-        let err = base_url(&env("http://api.example.com"), "GANDI_API_URL", PRODUCTION_API).unwrap_err();
+        let err = base_url(
+            &env("http://api.example.com"),
+            "GANDI_API_URL",
+            PRODUCTION_API,
+        )
+        .unwrap_err();
         assert_eq!(err.code, ErrorCode::ConfigInvalid);
-        assert!(base_url(&env("https://api.example.com/v5"), "GANDI_API_URL", PRODUCTION_API).is_err());
+        assert!(base_url(
+            &env("https://api.example.com/v5"),
+            "GANDI_API_URL",
+            PRODUCTION_API
+        )
+        .is_err());
     }
 
     #[test]

@@ -38,8 +38,10 @@ impl Env {
         K: Into<String>,
         V: Into<String>,
     {
-        let vars: BTreeMap<String, String> =
-            vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let vars: BTreeMap<String, String> = vars
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         let home = vars.get("HOME").map(PathBuf::from);
         Env {
             vars,
@@ -59,7 +61,9 @@ impl Env {
     /// A boolean switch such as `GANDI_SANDBOX=1`.
     pub fn flag(&self, name: &str) -> bool {
         matches!(
-            self.var(name).map(|v| v.trim().to_ascii_lowercase()).as_deref(),
+            self.var(name)
+                .map(|v| v.trim().to_ascii_lowercase())
+                .as_deref(),
             Some("1" | "true" | "yes" | "on")
         )
     }

@@ -152,8 +152,9 @@ impl SkillError {
     }
 
     pub fn internal(message: impl Into<String>) -> Self {
-        SkillError::new(ErrorCode::Internal, message)
-            .with_hint("this is a bug in gandi-skill; please report it with the request (never the token)")
+        SkillError::new(ErrorCode::Internal, message).with_hint(
+            "this is a bug in gandi-skill; please report it with the request (never the token)",
+        )
     }
 
     pub fn exit_code(&self) -> i32 {

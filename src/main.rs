@@ -35,7 +35,12 @@ fn main() {
         [] => {
             let mut buf = Vec::new();
             let limit = (MAX_REQUEST_BYTES + 1) as u64;
-            if std::io::stdin().lock().take(limit).read_to_end(&mut buf).is_err() {
+            if std::io::stdin()
+                .lock()
+                .take(limit)
+                .read_to_end(&mut buf)
+                .is_err()
+            {
                 buf = b"\xff".to_vec(); // unreadable stdin: reported as invalid input
             }
             buf
@@ -70,5 +75,7 @@ fn os_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
 
 #[cfg(not(unix))]
 fn os_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
-    s.to_str().map(|t| t.as_bytes().to_vec()).unwrap_or_else(|| vec![0xff])
+    s.to_str()
+        .map(|t| t.as_bytes().to_vec())
+        .unwrap_or_else(|| vec![0xff])
 }

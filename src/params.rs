@@ -69,20 +69,20 @@ fn describe_serde_error(path: &str, message: &str, accepted: &[String]) -> Skill
             expected.iter().map(String::as_str).collect()
         };
         let hint = match did_you_mean(field, &candidates) {
-            Some(s) => format!("did you mean `{}`? Unknown fields are never ignored", join_path(parent, s)),
-            None if !candidates.is_empty() => format!(
-                "this action takes: {}",
-                candidates.join(", ")
+            Some(s) => format!(
+                "did you mean `{}`? Unknown fields are never ignored",
+                join_path(parent, s)
             ),
+            None if !candidates.is_empty() => {
+                format!("this action takes: {}", candidates.join(", "))
+            }
             None => "this action takes no parameters besides the common ones".to_string(),
         };
         err.message = format!("{}: {}", err.message, hint);
         if !candidates.is_empty() {
             err = err.with_detail("expected", candidates.join(", "));
         }
-        return err.with_hint(
-            "see {\"action\":\"describe\"} for each action's parameters",
-        );
+        return err.with_hint("see {\"action\":\"describe\"} for each action's parameters");
     }
     if message.starts_with("missing field") {
         let field = join_path(parent, backticked(message).unwrap_or("?"));
@@ -93,7 +93,11 @@ fn describe_serde_error(path: &str, message: &str, accepted: &[String]) -> Skill
         .with_detail("field", field.as_str())
         .with_hint("see {\"action\":\"describe\"} for each action's parameters");
     }
-    let field = if parent.is_empty() { "(request)" } else { parent };
+    let field = if parent.is_empty() {
+        "(request)"
+    } else {
+        parent
+    };
     // serde's text reads "invalid type: integer `1`, expected a string".
     let expected = message
         .rsplit_once("expected ")
@@ -175,7 +179,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("domains.lst", &["domains.list", "dns.zones.list"]), Some("domains.list"));
+        assert_eq!(
+            did_you_mean("domains.lst", &["domains.list", "dns.zones.list"]),
+            Some("domains.list")
+        );
         assert_eq!(did_you_mean("zzzzzz", &["domains.list"]), None);
     }
 }

@@ -71,7 +71,9 @@ pub fn read_envelope(input: &[u8]) -> Result<Envelope, (Option<String>, SkillErr
                     input.len()
                 ),
             )
-            .with_hint("send one action per request; zone files and rrset lists must stay under 1 MiB"),
+            .with_hint(
+                "send one action per request; zone files and rrset lists must stay under 1 MiB",
+            ),
         ));
     }
     let text = std::str::from_utf8(input).map_err(|e| {
@@ -84,10 +86,7 @@ pub fn read_envelope(input: &[u8]) -> Result<Envelope, (Option<String>, SkillErr
         )
     })?;
     if text.trim().is_empty() {
-        return Err((
-            None,
-            invalid_json("the request is empty".to_string()),
-        ));
+        return Err((None, invalid_json("the request is empty".to_string())));
     }
     let value = parse_strict(text).map_err(|e| (None, invalid_json(e)))?;
     let Value::Object(mut object) = value else {
@@ -101,16 +100,14 @@ pub fn read_envelope(input: &[u8]) -> Result<Envelope, (Option<String>, SkillErr
     };
     let action = match object.remove("action") {
         Some(Value::String(a)) => a,
-        Some(other) => {
-            return Err((
-                None,
-                SkillError::invalid_param(
-                    "action",
-                    Some(&other.to_string()),
-                    "a string naming the action, e.g. \"domains.list\" (see {\"action\":\"describe\"})",
-                ),
-            ))
-        }
+        Some(other) => return Err((
+            None,
+            SkillError::invalid_param(
+                "action",
+                Some(&other.to_string()),
+                "a string naming the action, e.g. \"domains.list\" (see {\"action\":\"describe\"})",
+            ),
+        )),
         None => {
             return Err((
                 None,
@@ -131,7 +128,8 @@ pub fn read_envelope(input: &[u8]) -> Result<Envelope, (Option<String>, SkillErr
             }
         }
     }
-    let common: CommonFields = crate::params::from_map(common).map_err(|e| (Some(action.clone()), e))?;
+    let common: CommonFields =
+        crate::params::from_map(common).map_err(|e| (Some(action.clone()), e))?;
     if let Some(profile) = &common.profile {
         if !valid_profile(profile) {
             return Err((

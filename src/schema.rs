@@ -15,7 +15,10 @@ const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 /// Every generated file: (path relative to the repository root, contents).
 pub fn generated_files() -> Vec<(String, String)> {
     let mut files = vec![
-        ("schemas/request.json".to_string(), render(&request_schema())),
+        (
+            "schemas/request.json".to_string(),
+            render(&request_schema()),
+        ),
         ("schemas/reply.json".to_string(), render(&reply_schema())),
         ("skill.json".to_string(), render(&skill_manifest())),
     ];
@@ -106,11 +109,17 @@ pub fn reply_schema() -> Value {
         .into_generator()
         .into_root_schema_for::<Reply>()
         .to_value();
-    let codes: Vec<Value> = ErrorCode::ALL.iter().map(|c| Value::from(c.as_str())).collect();
+    let codes: Vec<Value> = ErrorCode::ALL
+        .iter()
+        .map(|c| Value::from(c.as_str()))
+        .collect();
     if let Some(code) = v.pointer_mut("/$defs/ErrorBody/properties/code") {
         code["enum"] = Value::Array(codes);
     }
-    let names: Vec<Value> = ActionId::ALL.iter().map(|a| Value::from(a.name())).collect();
+    let names: Vec<Value> = ActionId::ALL
+        .iter()
+        .map(|a| Value::from(a.name()))
+        .collect();
     if let Some(obj) = v.as_object_mut() {
         obj.insert("title".into(), Value::from("gandi-skill reply"));
         obj.insert("x-actions".into(), Value::Array(names));

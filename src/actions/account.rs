@@ -69,9 +69,14 @@ pub struct Organization {
     pub corporate: Option<bool>,
 }
 
-pub fn organizations_list(ctx: &mut Ctx, p: OrganizationsListParams) -> SkillResult<Done<OrganizationList>> {
+pub fn organizations_list(
+    ctx: &mut Ctx,
+    p: OrganizationsListParams,
+) -> SkillResult<Done<OrganizationList>> {
     let paging = paging(p.page, p.per_page)?;
-    let listing = ctx.client()?.list("organization/organizations", &[], paging)?;
+    let listing = ctx
+        .client()?
+        .list("organization/organizations", &[], paging)?;
     let organizations = listing
         .items
         .iter()

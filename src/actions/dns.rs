@@ -134,13 +134,19 @@ pub fn records_list(ctx: &mut Ctx, p: RecordsListParams) -> SkillResult<Done<Rec
             let listing = client.list(&records_path(&zone, None, None), &query, paging)?;
             let records = rrsets_from(&listing.items)?;
             ctx.listed(listing.total_count, listing.pages_fetched, listing.warnings);
-            return Ok(Done::Result(RecordList { domain: zone, records }));
+            return Ok(Done::Result(RecordList {
+                domain: zone,
+                records,
+            }));
         }
     };
     if matches!(paging, Paging::All) {
         ctx.listed(Some(records.len() as u64), 1, Vec::new());
     }
-    Ok(Done::Result(RecordList { domain: zone, records }))
+    Ok(Done::Result(RecordList {
+        domain: zone,
+        records,
+    }))
 }
 
 /// A 404 about a missing rrset (as opposed to a missing zone).
@@ -170,7 +176,9 @@ pub fn records_get(ctx: &mut Ctx, p: RrsetKeyParams) -> SkillResult<Done<RecordO
     let zone = dns::zone_ascii(&p.domain, "domain")?;
     let name = dns::relative_name(&p.name, &zone, &mut ctx.warnings)?;
     let rtype = dns::check_type(&p.rtype)?;
-    let v = ctx.client()?.get(&records_path(&zone, Some(&name), Some(&rtype)), &[])?;
+    let v = ctx
+        .client()?
+        .get(&records_path(&zone, Some(&name), Some(&rtype)), &[])?;
     Ok(Done::Result(RecordOne {
         domain: zone,
         record: dns::rrset_from_gandi(&v)?,
@@ -266,7 +274,10 @@ fn rrsets_at(client: &Client, t: &Target) -> SkillResult<Vec<Rrset>> {
             ErrorCode::UnexpectedResponse,
             "Gandi answered a records read with something other than a list",
         )
-        .with_detail("excerpt", crate::client::excerpt(other.to_string().as_bytes()))),
+        .with_detail(
+            "excerpt",
+            crate::client::excerpt(other.to_string().as_bytes()),
+        )),
         Err(e) if e.code == ErrorCode::NotFound && is_missing_rrset(&e) => Ok(Vec::new()),
         Err(e) => Err(e),
     }
@@ -275,11 +286,17 @@ fn rrsets_at(client: &Client, t: &Target) -> SkillResult<Vec<Rrset>> {
 /// Refuses a change that would put a CNAME beside other data at one name.
 fn refuse_cname_clash(name: &str, rtype: &str, others: &[&str]) -> SkillResult<()> {
     match dns::cname_clash(name, rtype, others) {
-        Some(clash) => Err(SkillError::new(ErrorCode::Refused, format!("refused: {clash}; nothing was written"))
-            .with_detail("name", name)
-            .with_detail("type", rtype)
-            .with_detail("existing_types", others.iter().map(|s| Value::from(*s)).collect::<Vec<_>>())
-            .with_hint("remove the clashing rrset first (dns.records.remove), or use another name")),
+        Some(clash) => Err(SkillError::new(
+            ErrorCode::Refused,
+            format!("refused: {clash}; nothing was written"),
+        )
+        .with_detail("name", name)
+        .with_detail("type", rtype)
+        .with_detail(
+            "existing_types",
+            others.iter().map(|s| Value::from(*s)).collect::<Vec<_>>(),
+        )
+        .with_hint("remove the clashing rrset first (dns.records.remove), or use another name")),
         None => Ok(()),
     }
 }
@@ -311,7 +328,12 @@ fn describe_plan(zone: &str, plan: &Plan) -> String {
 }
 
 /// Takes the undo snapshot (unless opted out) and records its id in meta.
-fn snapshot_before_write(ctx: &mut Ctx, zone: &str, opt_in: Option<bool>, label: &str) -> SkillResult<()> {
+fn snapshot_before_write(
+    ctx: &mut Ctx,
+    zone: &str,
+    opt_in: Option<bool>,
+    label: &str,
+) -> SkillResult<()> {
     if opt_in == Some(false) {
         ctx.warnings.push("no snapshot was taken (\"snapshot\": false): this change cannot be undone with dns.snapshots.restore".into());
         return Ok(());
@@ -325,7 +347,12 @@ fn snapshot_before_write(ctx: &mut Ctx, zone: &str, opt_in: Option<bool>, label:
 
 fn create_snapshot(client: &Client, zone: &str, name: &str) -> SkillResult<String> {
     let body = serde_json::json!({ "name": name });
-    let answer = client.send(Method::POST, &format!("livedns/domains/{}/snapshots", encode(zone)), Body::Json(&body), &[])?;
+    let answer = client.send(
+        Method::POST,
+        &format!("livedns/domains/{}/snapshots", encode(zone)),
+        Body::Json(&body),
+        &[],
+    )?;
     let id = answer
         .body
         .get("id")
@@ -347,12 +374,21 @@ fn create_snapshot(client: &Client, zone: &str, name: &str) -> SkillResult<Strin
 }
 
 /// Writes one rrset's new state: POST to create, PUT to replace, DELETE to remove.
-fn write_rrset(client: &Client, t: &Target, before: Option<&Rrset>, after: Option<&Rrset>) -> SkillResult<()> {
+fn write_rrset(
+    client: &Client,
+    t: &Target,
+    before: Option<&Rrset>,
+    after: Option<&Rrset>,
+) -> SkillResult<()> {
     let path = records_path(&t.zone, Some(&t.name), Some(&t.rtype));
     match (before, after) {
         (_, Some(r)) => {
             let body = serde_json::json!({ "rrset_values": r.values, "rrset_ttl": r.ttl });
-            let method = if before.is_some() { Method::PUT } else { Method::POST };
+            let method = if before.is_some() {
+                Method::PUT
+            } else {
+                Method::POST
+            };
             client.send(method, &path, Body::Json(&body), &[])?;
         }
         (Some(_), None) => {
@@ -373,7 +409,10 @@ fn change_rrset(
 ) -> SkillResult<Done<DnsChangeResult>> {
     let plan = dns::diff::single_change(before.clone(), after.clone());
     if plan.is_empty() {
-        ctx.warnings.push(format!("{} {} already holds exactly this: nothing was written", t.name, t.rtype));
+        ctx.warnings.push(format!(
+            "{} {} already holds exactly this: nothing was written",
+            t.name, t.rtype
+        ));
         return Ok(Done::Result(result(&t.zone, plan, false)));
     }
     let message = describe_plan(&t.zone, &plan);
@@ -394,7 +433,11 @@ pub fn records_add(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsCh
     let ttl = p.ttl.map(dns::check_ttl).transpose()?;
     let values = validated_values(ctx, &t, &p.values)?;
     let at_name = rrsets_at(ctx.client()?, &t)?;
-    let others: Vec<&str> = at_name.iter().filter(|r| r.rtype != t.rtype).map(|r| r.rtype.as_str()).collect();
+    let others: Vec<&str> = at_name
+        .iter()
+        .filter(|r| r.rtype != t.rtype)
+        .map(|r| r.rtype.as_str())
+        .collect();
     refuse_cname_clash(&t.name, &t.rtype, &others)?;
     let before = at_name.iter().find(|r| r.rtype == t.rtype).cloned();
     let mut after = before.clone().unwrap_or(Rrset {
@@ -405,7 +448,11 @@ pub fn records_add(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsCh
     });
     for v in values {
         let key = dns::value_key(&t.rtype, &v);
-        if !after.values.iter().any(|have| dns::value_key(&t.rtype, have) == key) {
+        if !after
+            .values
+            .iter()
+            .any(|have| dns::value_key(&t.rtype, have) == key)
+        {
             after.values.push(v);
         }
     }
@@ -420,13 +467,19 @@ pub fn records_set(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsCh
     let ttl = p.ttl.map(dns::check_ttl).transpose()?;
     let values = validated_values(ctx, &t, &p.values)?;
     let at_name = rrsets_at(ctx.client()?, &t)?;
-    let others: Vec<&str> = at_name.iter().filter(|r| r.rtype != t.rtype).map(|r| r.rtype.as_str()).collect();
+    let others: Vec<&str> = at_name
+        .iter()
+        .filter(|r| r.rtype != t.rtype)
+        .map(|r| r.rtype.as_str())
+        .collect();
     refuse_cname_clash(&t.name, &t.rtype, &others)?;
     let before = at_name.iter().find(|r| r.rtype == t.rtype).cloned();
     let after = Rrset {
         name: t.name.clone(),
         rtype: t.rtype.clone(),
-        ttl: ttl.or(before.as_ref().map(|b| b.ttl)).unwrap_or(dns::DEFAULT_TTL),
+        ttl: ttl
+            .or(before.as_ref().map(|b| b.ttl))
+            .unwrap_or(dns::DEFAULT_TTL),
         values,
     };
     change_rrset(ctx, &t, before, Some(after), p.snapshot)
@@ -442,7 +495,10 @@ pub fn records_remove(ctx: &mut Ctx, p: RrsetRemoveParams) -> SkillResult<Done<D
     let Some(before) = at_name.into_iter().find(|r| r.rtype == t.rtype) else {
         return Err(SkillError::new(
             ErrorCode::NotFound,
-            format!("zone {} has no {} rrset named {}; nothing to remove", t.zone, t.rtype, t.name),
+            format!(
+                "zone {} has no {} rrset named {}; nothing to remove",
+                t.zone, t.rtype, t.name
+            ),
         )
         .with_hint("dns.records.list shows what the zone holds"));
     };
@@ -450,11 +506,18 @@ pub fn records_remove(ctx: &mut Ctx, p: RrsetRemoveParams) -> SkillResult<Done<D
         None => None,
         Some(remove) => {
             let keys: Vec<String> = remove.iter().map(|v| dns::value_key(&t.rtype, v)).collect();
-            let have: Vec<String> = before.values.iter().map(|v| dns::value_key(&t.rtype, v)).collect();
+            let have: Vec<String> = before
+                .values
+                .iter()
+                .map(|v| dns::value_key(&t.rtype, v))
+                .collect();
             if let Some((i, _)) = keys.iter().enumerate().find(|(_, k)| !have.contains(k)) {
                 return Err(SkillError::new(
                     ErrorCode::NotFound,
-                    format!("{} {} does not hold the value {:?}; nothing was removed", t.name, t.rtype, remove[i]),
+                    format!(
+                        "{} {} does not hold the value {:?}; nothing was removed",
+                        t.name, t.rtype, remove[i]
+                    ),
                 )
                 .with_detail("field", "values")
                 .with_detail("value", remove[i].as_str())
@@ -467,7 +530,10 @@ pub fn records_remove(ctx: &mut Ctx, p: RrsetRemoveParams) -> SkillResult<Done<D
                 .filter(|v| !keys.contains(&dns::value_key(&t.rtype, v)))
                 .cloned()
                 .collect();
-            (!kept.is_empty()).then(|| Rrset { values: kept, ..before.clone() })
+            (!kept.is_empty()).then(|| Rrset {
+                values: kept,
+                ..before.clone()
+            })
         }
     };
     change_rrset(ctx, &t, Some(before), after, p.snapshot)
@@ -518,7 +584,11 @@ pub struct ZoneImportParams {
 
 /// Every rrset of a zone, all pages.
 fn live_zone(client: &Client, zone: &str) -> SkillResult<Vec<Rrset>> {
-    let listing = client.list(&records_path(zone, None, None), &[], Paging::AllBy(ZONE_PAGE))?;
+    let listing = client.list(
+        &records_path(zone, None, None),
+        &[],
+        Paging::AllBy(ZONE_PAGE),
+    )?;
     rrsets_from(&listing.items)
 }
 
@@ -526,7 +596,10 @@ fn live_zone(client: &Client, zone: &str) -> SkillResult<Vec<Rrset>> {
 fn check_zone_cnames(zone: &[Rrset]) -> SkillResult<()> {
     let mut by_name: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
     for r in zone {
-        by_name.entry(r.name.as_str()).or_default().push(r.rtype.as_str());
+        by_name
+            .entry(r.name.as_str())
+            .or_default()
+            .push(r.rtype.as_str());
     }
     for (name, types) in by_name {
         if types.contains(&"CNAME") {
@@ -541,22 +614,28 @@ fn check_zone_cnames(zone: &[Rrset]) -> SkillResult<()> {
 fn apply_desired(
     ctx: &mut Ctx,
     zone: &str,
+    live: &[Rrset],
     desired: Vec<Rrset>,
     mode: Mode,
     snapshot: Option<bool>,
 ) -> SkillResult<Done<DnsChangeResult>> {
-    let live = live_zone(ctx.client()?, zone)?;
-    let plan = dns::diff::plan(&live, &desired, mode);
-    let resulting = plan.resulting_zone(&live, mode);
+    let plan = dns::diff::plan(live, &desired, mode);
+    let resulting = plan.resulting_zone(live, mode);
     check_zone_cnames(&resulting)?;
     if plan.is_empty() {
-        ctx.warnings.push(format!("zone {zone} already matches: nothing was written"));
+        ctx.warnings
+            .push(format!("zone {zone} already matches: nothing was written"));
         return Ok(Done::Result(result(zone, plan, false)));
     }
     if let Some(stop) = ctx.gate(describe_plan(zone, &plan), &preview(zone, &plan))? {
         return Ok(stop);
     }
-    snapshot_before_write(ctx, zone, snapshot, &format!("({} change(s))", plan.changes.len()))?;
+    snapshot_before_write(
+        ctx,
+        zone,
+        snapshot,
+        &format!("({} change(s))", plan.changes.len()),
+    )?;
     let client = ctx.client()?;
     let mut names: Vec<&str> = plan.changes.iter().map(|c| c.name.as_str()).collect();
     names.dedup();
@@ -577,11 +656,21 @@ fn apply_desired(
         if items.is_empty() {
             client.send(Method::DELETE, &path, Body::None, &[])?;
         } else {
-            client.send(Method::PUT, &path, Body::Json(&serde_json::json!({ "items": items })), &[])?;
+            client.send(
+                Method::PUT,
+                &path,
+                Body::Json(&serde_json::json!({ "items": items })),
+                &[],
+            )?;
         }
     } else {
         let items: Vec<Value> = resulting.iter().map(dns::rrset_to_gandi).collect();
-        client.send(Method::PUT, &records_path(zone, None, None), Body::Json(&serde_json::json!({ "items": items })), &[])?;
+        client.send(
+            Method::PUT,
+            &records_path(zone, None, None),
+            Body::Json(&serde_json::json!({ "items": items })),
+            &[],
+        )?;
     }
     Ok(Done::Result(result(zone, plan, true)))
 }
@@ -593,9 +682,14 @@ pub fn zone_apply(ctx: &mut Ctx, p: ZoneApplyParams) -> SkillResult<Done<DnsChan
     let mut missing_ttl = Vec::new();
     for (i, r) in p.rrsets.iter().enumerate() {
         let field = |f: &str| format!("rrsets[{i}].{f}");
-        let name = dns::relative_name(&r.name, &zone, &mut ctx.warnings).map_err(|e| rename_field(e, &field("name")))?;
+        let name = dns::relative_name(&r.name, &zone, &mut ctx.warnings)
+            .map_err(|e| rename_field(e, &field("name")))?;
         let rtype = dns::check_type(&r.rtype).map_err(|e| rename_field(e, &field("type")))?;
-        let ttl = r.ttl.map(dns::check_ttl).transpose().map_err(|e| rename_field(e, &field("ttl")))?;
+        let ttl = r
+            .ttl
+            .map(dns::check_ttl)
+            .transpose()
+            .map_err(|e| rename_field(e, &field("ttl")))?;
         let values = dns::normalize_values(&rtype, &r.values, &zone, &mut ctx.warnings)
             .map_err(|e| rename_field(e, &field("values")))?;
         if !seen.insert((name.clone(), rtype.clone())) {
@@ -608,23 +702,36 @@ pub fn zone_apply(ctx: &mut Ctx, p: ZoneApplyParams) -> SkillResult<Done<DnsChan
         if ttl.is_none() {
             missing_ttl.push(desired.len());
         }
-        desired.push(Rrset { name, rtype, ttl: ttl.unwrap_or(dns::DEFAULT_TTL), values });
+        desired.push(Rrset {
+            name,
+            rtype,
+            ttl: ttl.unwrap_or(dns::DEFAULT_TTL),
+            values,
+        });
     }
-    if !missing_ttl.is_empty() {
-        // Keep the live TTL where the caller gave none.
-        let live = live_zone(ctx.client()?, &zone)?;
-        for i in missing_ttl {
-            if let Some(l) = live.iter().find(|l| l.name == desired[i].name && l.rtype == desired[i].rtype) {
-                desired[i].ttl = l.ttl;
-            }
+    let live = live_zone(ctx.client()?, &zone)?;
+    // Keep the live TTL where the caller gave none.
+    for i in missing_ttl {
+        if let Some(l) = live
+            .iter()
+            .find(|l| l.name == desired[i].name && l.rtype == desired[i].rtype)
+        {
+            desired[i].ttl = l.ttl;
         }
     }
-    apply_desired(ctx, &zone, desired, p.mode, p.snapshot)
+    apply_desired(ctx, &zone, &live, desired, p.mode, p.snapshot)
 }
 
 fn rename_field(mut e: SkillError, field: &str) -> SkillError {
-    if let Some(old) = e.details.get("field").and_then(Value::as_str).map(str::to_string) {
-        e.message = e.message.replacen(&format!("`{old}`"), &format!("`{field}`"), 1);
+    if let Some(old) = e
+        .details
+        .get("field")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    {
+        e.message = e
+            .message
+            .replacen(&format!("`{old}`"), &format!("`{field}`"), 1);
     }
     e.details.insert("field".into(), Value::from(field));
     e
@@ -633,7 +740,15 @@ fn rename_field(mut e: SkillError, field: &str) -> SkillError {
 pub fn zone_import(ctx: &mut Ctx, p: ZoneImportParams) -> SkillResult<Done<DnsChangeResult>> {
     let zone = dns::zone_ascii(&p.domain, "domain")?;
     let desired = dns::zonefile::parse(&p.zone_text, &zone)?;
-    apply_desired(ctx, &zone, desired, p.mode.unwrap_or(Mode::Replace), p.snapshot)
+    let live = live_zone(ctx.client()?, &zone)?;
+    apply_desired(
+        ctx,
+        &zone,
+        &live,
+        desired,
+        p.mode.unwrap_or(Mode::Replace),
+        p.snapshot,
+    )
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -656,10 +771,15 @@ pub fn zone_export(ctx: &mut Ctx, p: ZoneParams) -> SkillResult<Done<ZoneExport>
     let zone_text = match client.get_text(&records_path(&zone, None, None), &[]) {
         Ok(text) if !text.trim().is_empty() => text,
         Ok(_) => dns::zonefile::render(&zone, &live_zone(client, &zone)?),
-        Err(e) if e.code == ErrorCode::UnexpectedResponse => dns::zonefile::render(&zone, &live_zone(client, &zone)?),
+        Err(e) if e.code == ErrorCode::UnexpectedResponse => {
+            dns::zonefile::render(&zone, &live_zone(client, &zone)?)
+        }
         Err(e) => return Err(e),
     };
-    Ok(Done::Result(ZoneExport { domain: zone, zone_text }))
+    Ok(Done::Result(ZoneExport {
+        domain: zone,
+        zone_text,
+    }))
 }
 
 // ---------------------------------------------------------------------------
@@ -784,42 +904,75 @@ fn snapshot_path(zone: &str, id: Option<&str>) -> String {
 }
 
 fn check_snapshot_id(id: &str) -> SkillResult<()> {
-    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err(SkillError::invalid_param("snapshot_id", Some(id), "a snapshot id as dns.snapshots.list shows it"));
+    if id.is_empty()
+        || id.len() > 64
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(SkillError::invalid_param(
+            "snapshot_id",
+            Some(id),
+            "a snapshot id as dns.snapshots.list shows it",
+        ));
     }
     Ok(())
 }
 
 fn read_snapshot(client: &Client, zone: &str, id: &str) -> SkillResult<(SnapshotInfo, Vec<Rrset>)> {
     let v = client.get(&snapshot_path(zone, Some(id)), &[])?;
-    let records = rrsets_from(v.get("zone_data").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default())?;
+    let records = rrsets_from(
+        v.get("zone_data")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default(),
+    )?;
     Ok((SnapshotInfo::from_gandi(&v), records))
 }
 
 pub fn snapshots_list(ctx: &mut Ctx, p: SnapshotsListParams) -> SkillResult<Done<SnapshotList>> {
     let zone = dns::zone_ascii(&p.domain, "domain")?;
     let paging = paging(p.page, p.per_page)?;
-    let listing = ctx.client()?.list(&snapshot_path(&zone, None), &[], paging)?;
+    let listing = ctx
+        .client()?
+        .list(&snapshot_path(&zone, None), &[], paging)?;
     let snapshots = listing.items.iter().map(SnapshotInfo::from_gandi).collect();
     ctx.listed(listing.total_count, listing.pages_fetched, listing.warnings);
-    Ok(Done::Result(SnapshotList { domain: zone, snapshots }))
+    Ok(Done::Result(SnapshotList {
+        domain: zone,
+        snapshots,
+    }))
 }
 
 pub fn snapshots_get(ctx: &mut Ctx, p: SnapshotParams) -> SkillResult<Done<SnapshotDetail>> {
     let zone = dns::zone_ascii(&p.domain, "domain")?;
     check_snapshot_id(&p.snapshot_id)?;
     let (snapshot, records) = read_snapshot(ctx.client()?, &zone, &p.snapshot_id)?;
-    Ok(Done::Result(SnapshotDetail { domain: zone, snapshot, records }))
+    Ok(Done::Result(SnapshotDetail {
+        domain: zone,
+        snapshot,
+        records,
+    }))
 }
 
-pub fn snapshots_create(ctx: &mut Ctx, p: SnapshotCreateParams) -> SkillResult<Done<SnapshotCreated>> {
+pub fn snapshots_create(
+    ctx: &mut Ctx,
+    p: SnapshotCreateParams,
+) -> SkillResult<Done<SnapshotCreated>> {
     let zone = dns::zone_ascii(&p.domain, "domain")?;
     if let Some(n) = &p.snapshot_name {
         if n.is_empty() || n.len() > 255 || n.chars().any(char::is_control) {
-            return Err(SkillError::invalid_param("snapshot_name", Some(n), "1 to 255 printable characters"));
+            return Err(SkillError::invalid_param(
+                "snapshot_name",
+                Some(n),
+                "1 to 255 printable characters",
+            ));
         }
     }
-    let pv = SnapshotCreatePreview { domain: zone.clone(), snapshot_name: p.snapshot_name.clone() };
+    let pv = SnapshotCreatePreview {
+        domain: zone.clone(),
+        snapshot_name: p.snapshot_name.clone(),
+    };
     if let Some(stop) = ctx.gate("creates a snapshot", &pv)? {
         return Ok(stop);
     }
@@ -827,17 +980,35 @@ pub fn snapshots_create(ctx: &mut Ctx, p: SnapshotCreateParams) -> SkillResult<D
         Some(n) => serde_json::json!({ "name": n }),
         None => serde_json::json!({}),
     };
-    let answer = ctx.client()?.send(Method::POST, &snapshot_path(&zone, None), Body::Json(&body), &[])?;
-    let id = answer.body.get("id").and_then(Value::as_str).map(str::to_string).unwrap_or_default();
+    let answer = ctx.client()?.send(
+        Method::POST,
+        &snapshot_path(&zone, None),
+        Body::Json(&body),
+        &[],
+    )?;
+    let id = answer
+        .body
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_default();
     ctx.meta.snapshot_id = Some(id.clone()).filter(|s| !s.is_empty());
-    Ok(Done::Result(SnapshotCreated { domain: zone, snapshot_id: id, snapshot_name: p.snapshot_name }))
+    Ok(Done::Result(SnapshotCreated {
+        domain: zone,
+        snapshot_id: id,
+        snapshot_name: p.snapshot_name,
+    }))
 }
 
 pub fn snapshots_delete(ctx: &mut Ctx, p: SnapshotParams) -> SkillResult<Done<SnapshotDeleted>> {
     let zone = dns::zone_ascii(&p.domain, "domain")?;
     check_snapshot_id(&p.snapshot_id)?;
     let (snapshot, records) = read_snapshot(ctx.client()?, &zone, &p.snapshot_id)?;
-    let pv = SnapshotDeletePreview { domain: zone.clone(), snapshot: snapshot.clone(), rrsets: records.len() };
+    let pv = SnapshotDeletePreview {
+        domain: zone.clone(),
+        snapshot: snapshot.clone(),
+        rrsets: records.len(),
+    };
     let message = format!(
         "This deletes snapshot {} ({}) of {zone}; it can no longer be restored. Repeat with \"confirm\": true only after the user's explicit yes.",
         snapshot.id,
@@ -846,13 +1017,26 @@ pub fn snapshots_delete(ctx: &mut Ctx, p: SnapshotParams) -> SkillResult<Done<Sn
     if let Some(stop) = ctx.gate(message, &pv)? {
         return Ok(stop);
     }
-    ctx.client()?.send(Method::DELETE, &snapshot_path(&zone, Some(&p.snapshot_id)), Body::None, &[])?;
-    Ok(Done::Result(SnapshotDeleted { domain: zone, deleted: snapshot }))
+    ctx.client()?.send(
+        Method::DELETE,
+        &snapshot_path(&zone, Some(&p.snapshot_id)),
+        Body::None,
+        &[],
+    )?;
+    Ok(Done::Result(SnapshotDeleted {
+        domain: zone,
+        deleted: snapshot,
+    }))
 }
 
-pub fn snapshots_restore(ctx: &mut Ctx, p: SnapshotRestoreParams) -> SkillResult<Done<DnsChangeResult>> {
+pub fn snapshots_restore(
+    ctx: &mut Ctx,
+    p: SnapshotRestoreParams,
+) -> SkillResult<Done<DnsChangeResult>> {
     let zone = dns::zone_ascii(&p.domain, "domain")?;
     check_snapshot_id(&p.snapshot_id)?;
-    let (_, records) = read_snapshot(ctx.client()?, &zone, &p.snapshot_id)?;
-    apply_desired(ctx, &zone, records, Mode::Replace, p.snapshot)
+    let client = ctx.client()?;
+    let (_, records) = read_snapshot(client, &zone, &p.snapshot_id)?;
+    let live = live_zone(client, &zone)?;
+    apply_desired(ctx, &zone, &live, records, Mode::Replace, p.snapshot)
 }

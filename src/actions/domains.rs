@@ -65,12 +65,19 @@ pub struct DomainItem {
 
 fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn string(v: &Value, pointer: &str) -> Option<String> {
-    v.pointer(pointer).and_then(Value::as_str).map(str::to_string)
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 fn expiry(ctx: &Ctx, d: &Value) -> (Option<String>, Option<i64>) {
@@ -106,14 +113,26 @@ pub fn list(ctx: &mut Ctx, p: DomainsListParams) -> SkillResult<Done<DomainList>
     }
     if let Some(t) = &p.tld {
         let t = t.trim_start_matches('.').to_ascii_lowercase();
-        if t.is_empty() || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
-            return Err(SkillError::invalid_param("tld", Some(&t), "a TLD such as `com` or `fr`"));
+        if t.is_empty()
+            || !t
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        {
+            return Err(SkillError::invalid_param(
+                "tld",
+                Some(&t),
+                "a TLD such as `com` or `fr`",
+            ));
         }
         query.push(("tld", t));
     }
     if let Some(n) = &p.nameserver {
         if !matches!(n.as_str(), "livedns" | "abc" | "other") {
-            return Err(SkillError::invalid_param("nameserver", Some(n), "`livedns`, `abc` or `other`"));
+            return Err(SkillError::invalid_param(
+                "nameserver",
+                Some(n),
+                "`livedns`, `abc` or `other`",
+            ));
         }
         query.push(("nameserver", n.clone()));
     }
@@ -180,7 +199,9 @@ pub struct AutoRenew {
 
 pub fn get(ctx: &mut Ctx, p: DomainParams) -> SkillResult<Done<DomainDetail>> {
     let fqdn = crate::dns::zone_ascii(&p.domain, "domain")?;
-    let d = ctx.client()?.get(&format!("domain/domains/{}", encode(&fqdn)), &[])?;
+    let d = ctx
+        .client()?
+        .get(&format!("domain/domains/{}", encode(&fqdn)), &[])?;
     let (expires_at, days_left) = expiry(ctx, &d);
     Ok(Done::Result(DomainDetail {
         fqdn: string(&d, "/fqdn").unwrap_or_else(|| fqdn.clone()),

@@ -132,14 +132,22 @@ pub fn token_check(ctx: &mut Ctx, _p: NoParams) -> SkillResult<Done<TokenReport>
         let expires_in = v.get("expires_in").and_then(Value::as_i64);
         let expires_at = expires_in.map(|s| crate::time::format_rfc3339(now + s));
         TokenInfo {
-            name: v.get("pat_name").and_then(Value::as_str).map(str::to_string),
+            name: v
+                .get("pat_name")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             expires_at,
             expires_in_days: expires_in.map(|s| s.div_euclid(86_400)),
             scopes: v
                 .get("scope")
                 .or_else(|| v.get("scopes"))
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default(),
             entities: v
                 .get("entities")

@@ -205,7 +205,11 @@ impl<'a> Ctx<'a> {
 
     /// The account space this request works in.
     pub fn selection(&self) -> SkillResult<Selection> {
-        Selection::new(self.env, self.common.sandbox, self.common.profile.as_deref())
+        Selection::new(
+            self.env,
+            self.common.sandbox,
+            self.common.profile.as_deref(),
+        )
     }
 
     /// The Gandi client, built on first use: credentials are resolved only
@@ -239,7 +243,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// The gate between a computed preview and a change (see `safety::gate`).
-    pub fn gate<R>(&self, message: impl Into<String>, preview: &impl Serialize) -> SkillResult<Option<Done<R>>> {
+    pub fn gate<R>(
+        &self,
+        message: impl Into<String>,
+        preview: &impl Serialize,
+    ) -> SkillResult<Option<Done<R>>> {
         crate::safety::gate(self.action.class(), self.common, message, preview)
     }
 
@@ -264,7 +272,11 @@ pub fn paging(page: Option<u32>, per_page: Option<u32>) -> SkillResult<Paging> {
     }
     match page {
         None => Ok(Paging::All),
-        Some(0) => Err(SkillError::invalid_param("page", Some("0"), "a page number from 1")),
+        Some(0) => Err(SkillError::invalid_param(
+            "page",
+            Some("0"),
+            "a page number from 1",
+        )),
         Some(page) => Ok(Paging::Page {
             page,
             per_page: per_page.unwrap_or(crate::client::PER_PAGE),
@@ -282,7 +294,12 @@ pub struct Ran {
 }
 
 /// Runs one action whose envelope was read.
-pub fn dispatch(env: &Env, action: ActionId, common: &CommonFields, params: Map<String, Value>) -> Ran {
+pub fn dispatch(
+    env: &Env,
+    action: ActionId,
+    common: &CommonFields,
+    params: Map<String, Value>,
+) -> Ran {
     let mut ctx = Ctx::new(env, common, action);
     let outcome = check_common(action, common).and_then(|()| action.execute(&mut ctx, params));
     if common.dry_run && action.class() != Class::Read {
@@ -297,7 +314,11 @@ pub fn dispatch(env: &Env, action: ActionId, common: &CommonFields, params: Map<
 }
 
 fn check_common(action: ActionId, common: &CommonFields) -> SkillResult<()> {
-    if action.class() == Class::Billable && common.confirm && common.max_price.is_none() && !common.dry_run {
+    if action.class() == Class::Billable
+        && common.confirm
+        && common.max_price.is_none()
+        && !common.dry_run
+    {
         return Err(SkillError::invalid_param(
             "max_price",
             None,
@@ -305,7 +326,10 @@ fn check_common(action: ActionId, common: &CommonFields) -> SkillResult<()> {
         ));
     }
     if let Some(id) = &common.sharing_id {
-        if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        if id.is_empty()
+            || id.len() > 64
+            || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
             return Err(SkillError::invalid_param(
                 "sharing_id",
                 Some(id),
@@ -331,7 +355,10 @@ impl ActionId {
     }
 }
 
-fn read_params<P: DeserializeOwned>(action: ActionId, params: Map<String, Value>) -> SkillResult<P> {
+fn read_params<P: DeserializeOwned>(
+    action: ActionId,
+    params: Map<String, Value>,
+) -> SkillResult<P> {
     crate::params::from_map_with(params, &action.param_names())
 }
 
@@ -364,7 +391,9 @@ pub fn request_schema<P: JsonSchema>() -> Schema {
 /// The JSON Schema of an action's `result`: the result type, or for
 /// non-read actions the preview a dry run returns in its place.
 pub fn result_schema<R: JsonSchema, P: JsonSchema>(class: Class) -> Schema {
-    let mut generator = SchemaSettings::draft2020_12().for_serialize().into_generator();
+    let mut generator = SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator();
     if class == Class::Read {
         return generator.into_root_schema_for::<R>();
     }
@@ -372,7 +401,10 @@ pub fn result_schema<R: JsonSchema, P: JsonSchema>(class: Class) -> Schema {
     let preview = generator.subschema_for::<P>();
     let defs = generator.take_definitions(true);
     let mut root = Map::new();
-    root.insert("$schema".into(), Value::from("https://json-schema.org/draft/2020-12/schema"));
+    root.insert(
+        "$schema".into(),
+        Value::from("https://json-schema.org/draft/2020-12/schema"),
+    );
     root.insert(
         "anyOf".into(),
         Value::Array(vec![result.to_value(), preview.to_value()]),

@@ -3,7 +3,7 @@
 //! auth failures, with debug logging on). The support layer fails any run
 //! whose stdout or stderr holds it; here we add the paths that remain.
 
-use crate::fake::{Fault, FaultKind, FakeGandi, TokenSpec, ALL_SCOPES};
+use crate::fake::{FakeGandi, Fault, FaultKind, TokenSpec, ALL_SCOPES};
 use crate::support::Skill;
 
 const CANARY: &str = "CANARY-7f3a9c1e5b2d4f6a8c0e1b3d5f7a9c1e5b2d4f6a";
@@ -22,13 +22,21 @@ fn every_request() -> Vec<String> {
 fn sample_request(action: &str) -> String {
     let params = match action {
         "domains.get" => r#","domain":"example.com""#,
-        "dns.records.list" | "dns.zone.export" | "dns.snapshots.list" | "dns.snapshots.create" => r#","domain":"example.com""#,
+        "dns.records.list" | "dns.zone.export" | "dns.snapshots.list" | "dns.snapshots.create" => {
+            r#","domain":"example.com""#
+        }
         "dns.records.get" => r#","domain":"example.com","name":"@","type":"MX""#,
-        "dns.records.add" | "dns.records.set" => r#","domain":"example.com","name":"canary","type":"TXT","values":["hello"]"#,
+        "dns.records.add" | "dns.records.set" => {
+            r#","domain":"example.com","name":"canary","type":"TXT","values":["hello"]"#
+        }
         "dns.records.remove" => r#","domain":"example.com","name":"@","type":"MX""#,
-        "dns.zone.apply" => r#","domain":"example.com","mode":"merge","rrsets":[{"name":"c","type":"A","values":["192.0.2.1"]}]"#,
+        "dns.zone.apply" => {
+            r#","domain":"example.com","mode":"merge","rrsets":[{"name":"c","type":"A","values":["192.0.2.1"]}]"#
+        }
         "dns.zone.import" => r#","domain":"example.com","zone_text":"c 300 IN A 192.0.2.1\n""#,
-        "dns.snapshots.get" | "dns.snapshots.restore" | "dns.snapshots.delete" => r#","domain":"example.com","snapshot_id":"nope""#,
+        "dns.snapshots.get" | "dns.snapshots.restore" | "dns.snapshots.delete" => {
+            r#","domain":"example.com","snapshot_id":"nope""#
+        }
         _ => "",
     };
     format!(r#"{{"action":"{action}"{params}}}"#)
@@ -37,14 +45,30 @@ fn sample_request(action: &str) -> String {
 #[test]
 fn the_canary_never_appears_on_any_path() {
     let fake = FakeGandi::start();
-    fake.with_state(|s| s.add_token(CANARY, TokenSpec::bearer("canary", &ALL_SCOPES, 30 * 86_400)));
+    fake.with_state(|s| {
+        s.add_token(
+            CANARY,
+            TokenSpec::bearer("canary", &ALL_SCOPES, 30 * 86_400),
+        )
+    });
     let env_skill = Skill::with_env_token(&fake, CANARY);
     let file_skill = Skill::new(Some(&fake)).token_file("api_token", CANARY, 0o600);
-    let profile_skill = Skill::new(Some(&fake)).token_file("profiles/p1/api_token", CANARY, 0o600).env("GANDI_PROFILE", "p1");
+    let profile_skill = Skill::new(Some(&fake))
+        .token_file("profiles/p1/api_token", CANARY, 0o600)
+        .env("GANDI_PROFILE", "p1");
     let debug_skill = Skill::with_env_token(&fake, CANARY).env("GANDI_SKILL_DEBUG", "1");
     let insecure = Skill::new(Some(&fake)).token_file("api_token", CANARY, 0o640);
-    let malformed = Skill::new(Some(&fake)).env("GANDI_API_TOKEN", &format!("{CANARY} x")).secret(CANARY);
-    for skill in [&env_skill, &file_skill, &profile_skill, &debug_skill, &insecure, &malformed] {
+    let malformed = Skill::new(Some(&fake))
+        .env("GANDI_API_TOKEN", &format!("{CANARY} x"))
+        .secret(CANARY);
+    for skill in [
+        &env_skill,
+        &file_skill,
+        &profile_skill,
+        &debug_skill,
+        &insecure,
+        &malformed,
+    ] {
         for req in every_request() {
             let run = skill.run(&req);
             assert!(!run.stdout.contains(CANARY) && !run.stderr.contains(CANARY));
@@ -54,29 +78,56 @@ fn the_canary_never_appears_on_any_path() {
     }
     // Auth failures, server errors and odd bodies with the canary in use.
     for kind in [
-        FaultKind::Status { status: 401, retry_after: None },
-        FaultKind::Status { status: 403, retry_after: None },
-        FaultKind::Status { status: 500, retry_after: None },
+        FaultKind::Status {
+            status: 401,
+            retry_after: None,
+        },
+        FaultKind::Status {
+            status: 403,
+            retry_after: None,
+        },
+        FaultKind::Status {
+            status: 500,
+            retry_after: None,
+        },
         FaultKind::HtmlBody { status: 502 },
         FaultKind::TruncatedJson,
         FaultKind::DropConnection,
     ] {
-        fake.inject(Fault { method: None, path_prefix: "/v5/".into(), times: 3, kind });
+        fake.inject(Fault {
+            method: None,
+            path_prefix: "/v5/".into(),
+            times: 3,
+            kind,
+        });
         debug_skill.run(r#"{"action":"domains.list"}"#);
         fake.clear_faults();
     }
     // The fake saw the canary only where it belongs: the Authorization header.
     for r in fake.requests() {
         assert!(!r.path.contains(CANARY) && !r.body.contains(CANARY));
-        assert!(r.query.iter().all(|(k, v)| !k.contains(CANARY) && !v.contains(CANARY)));
+        assert!(r
+            .query
+            .iter()
+            .all(|(k, v)| !k.contains(CANARY) && !v.contains(CANARY)));
     }
 }
 
 #[test]
 fn a_secret_echoed_back_by_the_server_is_redacted() {
     let fake = FakeGandi::start();
-    fake.with_state(|s| s.add_token(CANARY, TokenSpec::bearer("canary", &ALL_SCOPES, 30 * 86_400)));
-    fake.inject(Fault { method: None, path_prefix: "/v5/domain/domains".into(), times: 1, kind: FaultKind::EchoAuthorization { status: 400 } });
+    fake.with_state(|s| {
+        s.add_token(
+            CANARY,
+            TokenSpec::bearer("canary", &ALL_SCOPES, 30 * 86_400),
+        )
+    });
+    fake.inject(Fault {
+        method: None,
+        path_prefix: "/v5/domain/domains".into(),
+        times: 1,
+        kind: FaultKind::EchoAuthorization { status: 400 },
+    });
     let run = Skill::with_env_token(&fake, CANARY).run(r#"{"action":"domains.list"}"#);
     run.assert_error("api.rejected", 1);
     assert!(run.stdout.contains("[redacted]"), "{}", run.stdout);

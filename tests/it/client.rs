@@ -2,13 +2,18 @@
 //! sharing_id query, retries only where safe, every odd answer mapped to a
 //! clear error, and auth failures explained.
 
-use crate::fake::{Fault, FaultKind, FakeGandi, State, TOKEN_EXPIRED, TOKEN_FULL, TOKEN_READONLY};
+use crate::fake::{FakeGandi, Fault, FaultKind, State, TOKEN_EXPIRED, TOKEN_FULL, TOKEN_READONLY};
 use crate::support::Skill;
 
 const LIST: &str = r#"{"action":"domains.list"}"#;
 
 fn fault(method: &str, path: &str, times: usize, kind: FaultKind) -> Fault {
-    Fault { method: Some(method.into()), path_prefix: path.into(), times, kind }
+    Fault {
+        method: Some(method.into()),
+        path_prefix: path.into(),
+        times,
+        kind,
+    }
 }
 
 #[test]
@@ -22,19 +27,38 @@ fn a_thousand_domains_come_back_in_one_reply() {
     let domains = r["domains"].as_array().expect("domains");
     assert_eq!(domains.len(), 1000 + seeded);
     assert_eq!(run.reply["meta"]["total_count"], (1000 + seeded) as u64);
-    let mut names: Vec<&str> = domains.iter().map(|d| d["fqdn"].as_str().unwrap()).collect();
+    let mut names: Vec<&str> = domains
+        .iter()
+        .map(|d| d["fqdn"].as_str().unwrap())
+        .collect();
     names.dedup();
     assert_eq!(names.len(), 1000 + seeded, "no page was read twice");
     let reqs = fake.requests();
     assert_eq!(run.reply["meta"]["pages_fetched"], reqs.len() as u64);
     assert!(reqs.len() >= 10, "several pages: {}", reqs.len());
-    assert!(reqs.iter().all(|r| r.method == "GET" && r.path == "/v5/domain/domains"));
+    assert!(reqs
+        .iter()
+        .all(|r| r.method == "GET" && r.path == "/v5/domain/domains"));
     for (i, r) in reqs.iter().enumerate() {
-        assert_eq!(r.query_value("page"), Some((i + 1).to_string().as_str()), "{:?}", r.query);
+        assert_eq!(
+            r.query_value("page"),
+            Some((i + 1).to_string().as_str()),
+            "{:?}",
+            r.query
+        );
         assert_eq!(r.query_value("per_page"), Some("100"));
     }
     let d = &domains[0];
-    for field in ["fqdn", "fqdn_unicode", "status", "expires_at", "days_left", "autorenew", "nameserver", "tags"] {
+    for field in [
+        "fqdn",
+        "fqdn_unicode",
+        "status",
+        "expires_at",
+        "days_left",
+        "autorenew",
+        "nameserver",
+        "tags",
+    ] {
         assert!(d.get(field).is_some(), "{field} missing in {d}");
     }
 }
@@ -51,49 +75,104 @@ fn one_page_when_asked_and_sharing_id_merged_into_every_query() {
     assert_eq!(fake.requests()[0].query_value("page"), Some("2"));
     fake.clear_requests();
     let org = fake.with_state(|s| s.personal_org_id());
-    let run = skill.run(&format!(r#"{{"action":"domains.list","sharing_id":"{org}"}}"#));
+    let run = skill.run(&format!(
+        r#"{{"action":"domains.list","sharing_id":"{org}"}}"#
+    ));
     run.assert_ok();
     let reqs = fake.requests();
     assert!(reqs.len() > 1);
     for r in &reqs {
-        let ids: Vec<&(String, String)> = r.query.iter().filter(|(k, _)| k == "sharing_id").collect();
+        let ids: Vec<&(String, String)> =
+            r.query.iter().filter(|(k, _)| k == "sharing_id").collect();
         assert_eq!(ids.len(), 1, "sharing_id exactly once: {:?}", r.query);
         assert_eq!(ids[0].1, org);
-        assert!(!r.query.iter().any(|(k, v)| k.contains('?') || v.contains('?')), "{:?}", r.query);
+        assert!(
+            !r.query
+                .iter()
+                .any(|(k, v)| k.contains('?') || v.contains('?')),
+            "{:?}",
+            r.query
+        );
     }
 }
 
 #[test]
 fn a_get_after_429_with_retry_after_succeeds_on_the_second_try() {
     let fake = FakeGandi::start();
-    fake.inject(fault("GET", "/v5/domain/domains", 1, FaultKind::Status { status: 429, retry_after: Some("1".into()) }));
+    fake.inject(fault(
+        "GET",
+        "/v5/domain/domains",
+        1,
+        FaultKind::Status {
+            status: 429,
+            retry_after: Some("1".into()),
+        },
+    ));
     let started = std::time::Instant::now();
     let run = Skill::with_env_token(&fake, TOKEN_FULL).run(LIST);
     run.assert_ok();
     assert_eq!(fake.requests().len(), 2);
-    assert!(started.elapsed() >= std::time::Duration::from_millis(900), "Retry-After was honoured");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(900),
+        "Retry-After was honoured"
+    );
 }
 
 #[test]
 fn retry_after_as_an_http_date_and_gateway_errors_are_retried() {
     let fake = FakeGandi::start();
-    let date = httpdate::fmt_http_date(std::time::SystemTime::now() + std::time::Duration::from_secs(1));
-    fake.inject(fault("GET", "/v5/domain/domains", 1, FaultKind::Status { status: 429, retry_after: Some(date) }));
-    fake.inject(fault("GET", "/v5/domain/domains", 1, FaultKind::Status { status: 503, retry_after: None }));
-    Skill::with_env_token(&fake, TOKEN_FULL).run(LIST).assert_ok();
+    let date =
+        httpdate::fmt_http_date(std::time::SystemTime::now() + std::time::Duration::from_secs(1));
+    fake.inject(fault(
+        "GET",
+        "/v5/domain/domains",
+        1,
+        FaultKind::Status {
+            status: 429,
+            retry_after: Some(date),
+        },
+    ));
+    fake.inject(fault(
+        "GET",
+        "/v5/domain/domains",
+        1,
+        FaultKind::Status {
+            status: 503,
+            retry_after: None,
+        },
+    ));
+    Skill::with_env_token(&fake, TOKEN_FULL)
+        .run(LIST)
+        .assert_ok();
     assert_eq!(fake.requests().len(), 3);
 }
 
 #[test]
 fn retries_stop_after_three_tries() {
     let fake = FakeGandi::start();
-    fake.inject(fault("GET", "/v5/domain/domains", 5, FaultKind::Status { status: 502, retry_after: None }));
+    fake.inject(fault(
+        "GET",
+        "/v5/domain/domains",
+        5,
+        FaultKind::Status {
+            status: 502,
+            retry_after: None,
+        },
+    ));
     let run = Skill::with_env_token(&fake, TOKEN_FULL).run(LIST);
     let err = run.assert_error("api.server_error", 1);
     assert_eq!(err["http_status"], 502);
     assert_eq!(fake.requests().len(), 3);
     let fake = FakeGandi::start();
-    fake.inject(fault("GET", "/v5/domain/domains", 5, FaultKind::Status { status: 429, retry_after: None }));
+    fake.inject(fault(
+        "GET",
+        "/v5/domain/domains",
+        5,
+        FaultKind::Status {
+            status: 429,
+            retry_after: None,
+        },
+    ));
     let run = Skill::with_env_token(&fake, TOKEN_FULL).run(LIST);
     run.assert_error("api.rate_limited", 1);
     assert_eq!(fake.requests().len(), 3);
@@ -102,7 +181,15 @@ fn retries_stop_after_three_tries() {
 #[test]
 fn a_500_is_not_retried() {
     let fake = FakeGandi::start();
-    fake.inject(fault("GET", "/v5/domain/domains", 1, FaultKind::Status { status: 500, retry_after: None }));
+    fake.inject(fault(
+        "GET",
+        "/v5/domain/domains",
+        1,
+        FaultKind::Status {
+            status: 500,
+            retry_after: None,
+        },
+    ));
     let run = Skill::with_env_token(&fake, TOKEN_FULL).run(LIST);
     run.assert_error("api.server_error", 1);
     assert_eq!(fake.requests().len(), 1);
@@ -112,36 +199,83 @@ fn a_500_is_not_retried() {
 fn odd_bodies_are_unexpected_responses_with_an_excerpt() {
     let fake = FakeGandi::start();
     let skill = Skill::with_env_token(&fake, TOKEN_FULL);
-    fake.inject(fault("GET", "/v5/domain/domains", 1, FaultKind::HtmlBody { status: 200 }));
+    fake.inject(fault(
+        "GET",
+        "/v5/domain/domains",
+        1,
+        FaultKind::HtmlBody { status: 200 },
+    ));
     let run = skill.run(LIST);
     let err = run.assert_error("api.unexpected_response", 1);
-    assert!(err["details"]["excerpt"].as_str().unwrap().contains("<"), "{err}");
-    fake.inject(fault("GET", "/v5/domain/domains", 1, FaultKind::HtmlBody { status: 400 }));
-    let err = skill.run(LIST).assert_error("api.unexpected_response", 1).clone();
+    assert!(
+        err["details"]["excerpt"].as_str().unwrap().contains("<"),
+        "{err}"
+    );
+    fake.inject(fault(
+        "GET",
+        "/v5/domain/domains",
+        1,
+        FaultKind::HtmlBody { status: 400 },
+    ));
+    let err = skill
+        .run(LIST)
+        .assert_error("api.unexpected_response", 1)
+        .clone();
     assert_eq!(err["http_status"], 400);
-    fake.inject(fault("GET", "/v5/domain/domains", 1, FaultKind::TruncatedJson));
+    fake.inject(fault(
+        "GET",
+        "/v5/domain/domains",
+        1,
+        FaultKind::TruncatedJson,
+    ));
     let run = skill.run(LIST);
     let err = run.assert_error("api.unexpected_response", 1);
-    assert!(err["message"].as_str().unwrap().contains("not valid JSON"), "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("not valid JSON"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_stall_past_the_timeout_is_a_network_timeout() {
     let fake = FakeGandi::start();
-    fake.inject(fault("GET", "/v5/organization/user-info", 5, FaultKind::Stall { millis: 2500 }));
-    let run = Skill::with_env_token(&fake, TOKEN_FULL).env("GANDI_TIMEOUT_SECS", "1").run(r#"{"action":"account.whoami"}"#);
+    fake.inject(fault(
+        "GET",
+        "/v5/organization/user-info",
+        5,
+        FaultKind::Stall { millis: 2500 },
+    ));
+    let run = Skill::with_env_token(&fake, TOKEN_FULL)
+        .env("GANDI_TIMEOUT_SECS", "1")
+        .run(r#"{"action":"account.whoami"}"#);
     run.assert_error("network.timeout", 5);
-    assert_eq!(fake.requests().len(), 3, "a GET that timed out is tried three times");
+    assert_eq!(
+        fake.requests().len(),
+        3,
+        "a GET that timed out is tried three times"
+    );
 }
 
 #[test]
 fn a_dropped_connection_is_retried_for_reads() {
     let fake = FakeGandi::start();
-    fake.inject(fault("GET", "/v5/organization/user-info", 1, FaultKind::DropConnection));
-    Skill::with_env_token(&fake, TOKEN_FULL).run(r#"{"action":"account.whoami"}"#).assert_ok();
+    fake.inject(fault(
+        "GET",
+        "/v5/organization/user-info",
+        1,
+        FaultKind::DropConnection,
+    ));
+    Skill::with_env_token(&fake, TOKEN_FULL)
+        .run(r#"{"action":"account.whoami"}"#)
+        .assert_ok();
     assert_eq!(fake.requests().len(), 2);
     fake.clear_requests();
-    fake.inject(fault("GET", "/v5/organization/user-info", 3, FaultKind::DropConnection));
+    fake.inject(fault(
+        "GET",
+        "/v5/organization/user-info",
+        3,
+        FaultKind::DropConnection,
+    ));
     let run = Skill::with_env_token(&fake, TOKEN_FULL).run(r#"{"action":"account.whoami"}"#);
     run.assert_error("network.unreachable", 5);
     assert_eq!(fake.requests().len(), 3);
@@ -149,7 +283,10 @@ fn a_dropped_connection_is_retried_for_reads() {
 
 #[test]
 fn nothing_listening_is_network_unreachable() {
-    let run = Skill::new(None).env("GANDI_API_TOKEN", TOKEN_FULL).secret(TOKEN_FULL).run(LIST);
+    let run = Skill::new(None)
+        .env("GANDI_API_TOKEN", TOKEN_FULL)
+        .secret(TOKEN_FULL)
+        .run(LIST);
     run.assert_error("network.unreachable", 5);
 }
 
@@ -160,22 +297,41 @@ fn auth_failures_explain_source_scheme_permission_and_fix() {
     let err = run.assert_error("auth.forbidden", 4);
     assert_eq!(err["http_status"], 403);
     let hint = err["hint"].as_str().unwrap();
-    for part in ["env:GANDI_API_TOKEN", "Bearer", "Domain management (read)", "production", "admin.gandi.net", "scripts/setup_token.sh", "token.renew"] {
+    for part in [
+        "env:GANDI_API_TOKEN",
+        "Bearer",
+        "Domain management (read)",
+        "production",
+        "admin.gandi.net",
+        "scripts/setup_token.sh",
+        "token.renew",
+    ] {
         assert!(hint.contains(part), "hint lacks {part}: {hint}");
     }
-    let skill = Skill::new(Some(&fake)).token_file("sandbox/profiles/ro/api_token", TOKEN_READONLY, 0o600);
-    let run = skill.run(r#"{"action":"organizations.list","sandbox":true,"profile":"ro","page":1}"#);
+    let skill =
+        Skill::new(Some(&fake)).token_file("sandbox/profiles/ro/api_token", TOKEN_READONLY, 0o600);
+    let run =
+        skill.run(r#"{"action":"organizations.list","sandbox":true,"profile":"ro","page":1}"#);
     if run.status() == "error" {
         let hint = run.reply["error"]["hint"].as_str().unwrap();
-        assert!(hint.contains("SANDBOX") && hint.contains("--profile ro --sandbox"), "{hint}");
+        assert!(
+            hint.contains("SANDBOX") && hint.contains("--profile ro --sandbox"),
+            "{hint}"
+        );
     }
 }
 
 #[test]
 fn debug_logs_go_to_stderr_without_the_secret() {
     let fake = FakeGandi::start();
-    let run = Skill::with_env_token(&fake, TOKEN_FULL).env("GANDI_SKILL_DEBUG", "1").run(LIST);
+    let run = Skill::with_env_token(&fake, TOKEN_FULL)
+        .env("GANDI_SKILL_DEBUG", "1")
+        .run(LIST);
     run.assert_ok();
-    assert!(run.stderr.contains("GET /v5/domain/domains"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("GET /v5/domain/domains"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains(TOKEN_FULL));
 }

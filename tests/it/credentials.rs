@@ -7,7 +7,10 @@ use crate::support::Skill;
 const WHOAMI: &str = r#"{"action":"account.whoami"}"#;
 
 fn authorization_seen(fake: &FakeGandi) -> Vec<String> {
-    fake.requests().iter().map(|r| r.header("authorization").unwrap_or("").to_string()).collect()
+    fake.requests()
+        .iter()
+        .map(|r| r.header("authorization").unwrap_or("").to_string())
+        .collect()
 }
 
 #[test]
@@ -28,8 +31,14 @@ fn a_private_token_file_is_used_and_named_as_the_source() {
     let skill = Skill::new(Some(&fake)).token_file("api_token", TOKEN_FULL, 0o600);
     let run = skill.run(WHOAMI);
     run.assert_ok();
-    assert_eq!(run.reply["meta"]["credential_source"], skill.config_dir().join("api_token").display().to_string());
-    assert_eq!(authorization_seen(&fake), vec![format!("Bearer {TOKEN_FULL}")]);
+    assert_eq!(
+        run.reply["meta"]["credential_source"],
+        skill.config_dir().join("api_token").display().to_string()
+    );
+    assert_eq!(
+        authorization_seen(&fake),
+        vec![format!("Bearer {TOKEN_FULL}")]
+    );
     assert_eq!(fake.requests()[0].path, "/v5/organization/user-info");
 }
 
@@ -43,24 +52,42 @@ fn lookup_order_profile_env_then_files() {
         .secret(TOKEN_FULL);
     let run = skill.run(WHOAMI);
     run.assert_ok();
-    assert_eq!(run.reply["meta"]["credential_source"], "env:GANDI_API_TOKEN");
+    assert_eq!(
+        run.reply["meta"]["credential_source"],
+        "env:GANDI_API_TOKEN"
+    );
     // An explicit profile wins over both, and never falls through.
     let skill = skill.token_file("profiles/work/api_token", TOKEN_SOON, 0o600);
     fake.clear_requests();
     let run = skill.run(r#"{"action":"account.whoami","profile":"work"}"#);
     run.assert_ok();
-    assert_eq!(authorization_seen(&fake), vec![format!("Bearer {TOKEN_SOON}")]);
+    assert_eq!(
+        authorization_seen(&fake),
+        vec![format!("Bearer {TOKEN_SOON}")]
+    );
     fake.clear_requests();
     let run = skill.run(r#"{"action":"account.whoami","profile":"other"}"#);
     let err = run.assert_error("auth.missing_token", 4);
     let missing = skill.config_dir().join("profiles/other/api_token");
-    assert!(err["message"].as_str().unwrap().contains(&missing.display().to_string()), "{err}");
-    assert!(err["hint"].as_str().unwrap().contains("scripts/setup_token.sh --profile other"));
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains(&missing.display().to_string()),
+        "{err}"
+    );
+    assert!(err["hint"]
+        .as_str()
+        .unwrap()
+        .contains("scripts/setup_token.sh --profile other"));
     assert!(fake.requests().is_empty());
     // GANDI_PROFILE selects a profile too.
     let run = skill.env("GANDI_PROFILE", "work").run(WHOAMI);
     run.assert_ok();
-    assert!(run.reply["meta"]["credential_source"].as_str().unwrap().ends_with("profiles/work/api_token"));
+    assert!(run.reply["meta"]["credential_source"]
+        .as_str()
+        .unwrap()
+        .ends_with("profiles/work/api_token"));
 }
 
 #[test]
@@ -69,10 +96,16 @@ fn the_legacy_key_is_sent_as_apikey_with_a_deprecation_warning() {
     let skill = Skill::new(Some(&fake)).token_file("api_key", APIKEY_LEGACY, 0o600);
     let run = skill.run(WHOAMI);
     run.assert_ok();
-    assert_eq!(authorization_seen(&fake), vec![format!("Apikey {APIKEY_LEGACY}")]);
+    assert_eq!(
+        authorization_seen(&fake),
+        vec![format!("Apikey {APIKEY_LEGACY}")]
+    );
     let warnings = run.reply["warnings"].to_string();
     assert!(warnings.contains("deprecated"), "{warnings}");
-    let run = Skill::new(Some(&fake)).env("GANDI_API_KEY", APIKEY_LEGACY).secret(APIKEY_LEGACY).run(WHOAMI);
+    let run = Skill::new(Some(&fake))
+        .env("GANDI_API_KEY", APIKEY_LEGACY)
+        .secret(APIKEY_LEGACY)
+        .run(WHOAMI);
     assert_eq!(run.reply["meta"]["credential_source"], "env:GANDI_API_KEY");
 }
 
@@ -85,20 +118,36 @@ fn sandbox_and_production_credentials_never_mix() {
         .token_file("api_token", TOKEN_READONLY, 0o600);
     let run = skill.run(r#"{"action":"account.whoami","sandbox":true}"#);
     let err = run.assert_error("auth.missing_token", 4);
-    assert!(err["hint"].as_str().unwrap().contains("admin.sandbox.gandi.net"));
+    assert!(err["hint"]
+        .as_str()
+        .unwrap()
+        .contains("admin.sandbox.gandi.net"));
     assert!(err["hint"].as_str().unwrap().contains("--sandbox"));
-    assert!(fake.requests().is_empty(), "a production token must never go to the sandbox");
+    assert!(
+        fake.requests().is_empty(),
+        "a production token must never go to the sandbox"
+    );
     let skill = skill.token_file("sandbox/api_token", TOKEN_SOON, 0o600);
     let run = skill.run(r#"{"action":"account.whoami","sandbox":true}"#);
     run.assert_ok();
     assert_eq!(run.reply["meta"]["sandbox"], true);
-    assert_eq!(authorization_seen(&fake), vec![format!("Bearer {TOKEN_SOON}")]);
+    assert_eq!(
+        authorization_seen(&fake),
+        vec![format!("Bearer {TOKEN_SOON}")]
+    );
     // And the sandbox token is never used for production.
-    let prod_only_sandbox = Skill::new(Some(&fake)).env("GANDI_SANDBOX_API_TOKEN", TOKEN_SOON).secret(TOKEN_SOON);
-    prod_only_sandbox.run(WHOAMI).assert_error("auth.missing_token", 4);
+    let prod_only_sandbox = Skill::new(Some(&fake))
+        .env("GANDI_SANDBOX_API_TOKEN", TOKEN_SOON)
+        .secret(TOKEN_SOON);
+    prod_only_sandbox
+        .run(WHOAMI)
+        .assert_error("auth.missing_token", 4);
     let run = prod_only_sandbox.env("GANDI_SANDBOX", "1").run(WHOAMI);
     run.assert_ok();
-    assert_eq!(run.reply["meta"]["credential_source"], "env:GANDI_SANDBOX_API_TOKEN");
+    assert_eq!(
+        run.reply["meta"]["credential_source"],
+        "env:GANDI_SANDBOX_API_TOKEN"
+    );
 }
 
 #[test]
@@ -112,10 +161,17 @@ fn config_dir_follows_gandi_config_dir_then_xdg() {
         .secret(TOKEN_FULL)
         .run(WHOAMI);
     run.assert_ok();
-    assert_eq!(run.reply["meta"]["credential_source"], custom.path().join("api_token").display().to_string());
+    assert_eq!(
+        run.reply["meta"]["credential_source"],
+        custom.path().join("api_token").display().to_string()
+    );
     let xdg = tempfile::tempdir().expect("dir");
     std::fs::create_dir_all(xdg.path().join("gandi")).expect("mkdir");
-    std::fs::write(xdg.path().join("gandi/api_token"), format!("  {TOKEN_FULL}\n\n")).expect("write");
+    std::fs::write(
+        xdg.path().join("gandi/api_token"),
+        format!("  {TOKEN_FULL}\n\n"),
+    )
+    .expect("write");
     crate::support::set_mode(&xdg.path().join("gandi/api_token"), 0o400);
     let run = Skill::new(Some(&fake))
         .env("XDG_CONFIG_HOME", &xdg.path().display().to_string())
@@ -127,16 +183,24 @@ fn config_dir_follows_gandi_config_dir_then_xdg() {
 #[test]
 fn malformed_empty_and_odd_token_files() {
     let fake = FakeGandi::start();
-    let run = Skill::new(Some(&fake)).token_file("api_token", "abc def", 0o600).run(WHOAMI);
+    let run = Skill::new(Some(&fake))
+        .token_file("api_token", "abc def", 0o600)
+        .run(WHOAMI);
     run.assert_error("auth.malformed_token", 4);
-    let run = Skill::new(Some(&fake)).env("GANDI_API_TOKEN", "abc\u{7}def").run(WHOAMI);
+    let run = Skill::new(Some(&fake))
+        .env("GANDI_API_TOKEN", "abc\u{7}def")
+        .run(WHOAMI);
     run.assert_error("auth.malformed_token", 4);
     // Empty means missing: the lookup goes on to the next step.
-    let skill = Skill::new(Some(&fake)).token_file("api_token", "   ", 0o600).token_file("api_key", APIKEY_LEGACY, 0o600);
+    let skill = Skill::new(Some(&fake))
+        .token_file("api_token", "   ", 0o600)
+        .token_file("api_key", APIKEY_LEGACY, 0o600);
     skill.run(WHOAMI).assert_ok();
     let dir_skill = Skill::new(Some(&fake));
     std::fs::create_dir_all(dir_skill.config_dir().join("api_token")).expect("mkdir");
-    dir_skill.run(WHOAMI).assert_error("auth.insecure_token_file", 4);
+    dir_skill
+        .run(WHOAMI)
+        .assert_error("auth.insecure_token_file", 4);
     assert_eq!(fake.requests().len(), 1);
 }
 
@@ -168,21 +232,40 @@ fn token_check_reports_source_scheme_account_and_expiry() {
 
     let run = Skill::with_env_token(&fake, TOKEN_SOON).run(r#"{"action":"token.check"}"#);
     run.assert_ok();
-    assert!(run.reply["warnings"].to_string().contains("expires in"), "{}", run.stdout);
+    assert!(
+        run.reply["warnings"].to_string().contains("expires in"),
+        "{}",
+        run.stdout
+    );
 
     fake.clear_requests();
-    let run = Skill::new(Some(&fake)).env("GANDI_API_KEY", APIKEY_LEGACY).secret(APIKEY_LEGACY).run(r#"{"action":"token.check"}"#);
+    let run = Skill::new(Some(&fake))
+        .env("GANDI_API_KEY", APIKEY_LEGACY)
+        .secret(APIKEY_LEGACY)
+        .run(r#"{"action":"token.check"}"#);
     assert_eq!(run.assert_ok()["token"], serde_json::Value::Null);
-    assert!(fake.requests().iter().all(|r| r.path != "/tokeninfo"), "legacy keys skip introspection");
+    assert!(
+        fake.requests().iter().all(|r| r.path != "/tokeninfo"),
+        "legacy keys skip introspection"
+    );
 }
 
 #[test]
 fn token_check_with_a_rejected_token_is_the_diagnosis() {
     let fake = FakeGandi::start();
-    let run = Skill::with_env_token(&fake, "pat_not_a_known_token_0000000000000000000").run(r#"{"action":"token.check"}"#);
+    let run = Skill::with_env_token(&fake, "pat_not_a_known_token_0000000000000000000")
+        .run(r#"{"action":"token.check"}"#);
     let err = run.assert_error("auth.invalid_token", 4);
     let hint = err["hint"].as_str().unwrap();
-    assert!(hint.contains("env:GANDI_API_TOKEN") && hint.contains("Bearer") && hint.contains("production"), "{hint}");
-    assert!(hint.contains("scripts/setup_token.sh") && hint.contains("admin.gandi.net"), "{hint}");
+    assert!(
+        hint.contains("env:GANDI_API_TOKEN")
+            && hint.contains("Bearer")
+            && hint.contains("production"),
+        "{hint}"
+    );
+    assert!(
+        hint.contains("scripts/setup_token.sh") && hint.contains("admin.gandi.net"),
+        "{hint}"
+    );
     assert_eq!(err["http_status"], 401);
 }

@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 
 use crate::fake::state::{Rrset as FakeRrset, Zone};
-use crate::fake::{Fault, FaultKind, FakeGandi, TOKEN_FULL, TOKEN_READONLY};
+use crate::fake::{FakeGandi, Fault, FaultKind, TOKEN_FULL, TOKEN_READONLY};
 use crate::support::{Run, Skill};
 
 fn skill(fake: &FakeGandi) -> Skill {
@@ -14,17 +14,26 @@ fn skill(fake: &FakeGandi) -> Skill {
 }
 
 fn rrset(run: &Run, name: &str, rtype: &str) -> Option<Value> {
-    run.result()["records"].as_array()?.iter().find(|r| r["name"] == name && r["type"] == rtype).cloned()
+    run.result()["records"]
+        .as_array()?
+        .iter()
+        .find(|r| r["name"] == name && r["type"] == rtype)
+        .cloned()
 }
 
 fn records(s: &Skill, zone: &str) -> Run {
-    let run = s.run(&format!(r#"{{"action":"dns.records.list","domain":"{zone}"}}"#));
+    let run = s.run(&format!(
+        r#"{{"action":"dns.records.list","domain":"{zone}"}}"#
+    ));
     run.assert_ok();
     run
 }
 
 fn methods(fake: &FakeGandi) -> Vec<String> {
-    fake.requests().iter().map(|r| format!("{} {}", r.method, r.path)).collect()
+    fake.requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
 }
 
 #[test]
@@ -37,22 +46,41 @@ fn adding_a_second_mx_keeps_the_first_and_its_ttl() {
     let r = run.assert_ok();
     assert_eq!(r["applied"], true);
     assert_eq!(r["summary"]["changed"], 1);
-    let snapshot_id = run.reply["meta"]["snapshot_id"].as_str().expect("snapshot id").to_string();
+    let snapshot_id = run.reply["meta"]["snapshot_id"]
+        .as_str()
+        .expect("snapshot id")
+        .to_string();
     let reqs = fake.requests();
     let writes: Vec<_> = reqs.iter().filter(|r| r.method != "GET").collect();
     assert_eq!(writes.len(), 2, "{:?}", methods(&fake));
     assert_eq!(writes[0].method, "POST");
     assert_eq!(writes[0].path, "/v5/livedns/domains/example.com/snapshots");
     assert_eq!(writes[1].method, "PUT");
-    assert_eq!(writes[1].path, "/v5/livedns/domains/example.com/records/%40/MX");
+    assert_eq!(
+        writes[1].path,
+        "/v5/livedns/domains/example.com/records/%40/MX"
+    );
     let body = writes[1].json();
-    assert_eq!(body["rrset_ttl"], before["ttl"], "the existing TTL is kept, not reset to 10800");
-    assert_eq!(body["rrset_values"], json!(["10 spool.mail.gandi.net.", "20 backup.example.net."]));
+    assert_eq!(
+        body["rrset_ttl"], before["ttl"],
+        "the existing TTL is kept, not reset to 10800"
+    );
+    assert_eq!(
+        body["rrset_values"],
+        json!(["10 spool.mail.gandi.net.", "20 backup.example.net."])
+    );
     let after = rrset(&records(&s, "example.com"), "@", "MX").expect("MX");
-    assert_eq!(after["values"], json!(["10 spool.mail.gandi.net.", "20 backup.example.net."]));
+    assert_eq!(
+        after["values"],
+        json!(["10 spool.mail.gandi.net.", "20 backup.example.net."])
+    );
     assert_eq!(after["ttl"], before["ttl"]);
     let snaps = s.run(r#"{"action":"dns.snapshots.list","domain":"example.com"}"#);
-    assert!(snaps.assert_ok()["snapshots"].as_array().unwrap().iter().any(|x| x["id"] == snapshot_id.as_str()));
+    assert!(snaps.assert_ok()["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["id"] == snapshot_id.as_str()));
 }
 
 #[test]
@@ -62,14 +90,29 @@ fn adding_a_txt_keeps_the_spf_value_and_quotes_the_new_one() {
     let run = s.run(r#"{"action":"dns.records.add","domain":"example.com","name":"@","type":"TXT","values":["google-site-verification=abc123"]}"#);
     run.assert_ok();
     let txt = rrset(&records(&s, "example.com"), "@", "TXT").expect("TXT");
-    let values: Vec<&str> = txt["values"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    assert!(values.contains(&"\"v=spf1 include:_mailcust.gandi.net ?all\""), "{values:?}");
-    assert!(values.contains(&"\"google-site-verification=abc123\""), "{values:?}");
+    let values: Vec<&str> = txt["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        values.contains(&"\"v=spf1 include:_mailcust.gandi.net ?all\""),
+        "{values:?}"
+    );
+    assert!(
+        values.contains(&"\"google-site-verification=abc123\""),
+        "{values:?}"
+    );
     // Adding a value that is already there writes nothing at all.
     fake.clear_requests();
     let run = s.run(r#"{"action":"dns.records.add","domain":"example.com","name":"@","type":"TXT","values":["google-site-verification=abc123"]}"#);
     assert_eq!(run.assert_ok()["applied"], false);
-    assert!(fake.requests().iter().all(|r| r.method == "GET"), "{:?}", methods(&fake));
+    assert!(
+        fake.requests().iter().all(|r| r.method == "GET"),
+        "{:?}",
+        methods(&fake)
+    );
 }
 
 #[test]
@@ -80,13 +123,30 @@ fn add_creates_a_missing_rrset_with_post_and_a_long_dkim_key_round_trips() {
     let req = json!({"action":"dns.records.add","domain":"example.com","name":"s2._domainkey","type":"TXT","values":[key],"ttl":3600});
     let run = s.run(&req.to_string());
     assert_eq!(run.assert_ok()["summary"]["added"], 1);
-    let post = fake.requests().into_iter().find(|r| r.method == "POST" && r.path.contains("/records/")).expect("POST");
-    assert_eq!(post.path, "/v5/livedns/domains/example.com/records/s2._domainkey/TXT");
+    let post = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path.contains("/records/"))
+        .expect("POST");
+    assert_eq!(
+        post.path,
+        "/v5/livedns/domains/example.com/records/s2._domainkey/TXT"
+    );
     let got = s.run(r#"{"action":"dns.records.get","domain":"example.com","name":"s2._domainkey","type":"TXT"}"#);
-    let value = got.assert_ok()["record"]["values"][0].as_str().unwrap().to_string();
-    let joined: String = value.split("\" \"").collect::<Vec<_>>().join("").trim_matches('"').to_string();
+    let value = got.assert_ok()["record"]["values"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let joined: String = value
+        .split("\" \"")
+        .collect::<Vec<_>>()
+        .join("")
+        .trim_matches('"')
+        .to_string();
     assert_eq!(joined, key);
-    assert!(value.split("\" \"").all(|chunk| chunk.trim_matches('"').len() <= 255));
+    assert!(value
+        .split("\" \"")
+        .all(|chunk| chunk.trim_matches('"').len() <= 255));
     // Adding the same key again is recognised as already there.
     assert_eq!(s.run(&req.to_string()).assert_ok()["applied"], false);
 }
@@ -105,31 +165,65 @@ fn remove_previews_then_removes_only_the_value_and_restore_undoes_it() {
     assert_eq!(run.reply["confirm_with"], json!({"confirm": true}));
     let change = &run.reply["preview"]["changes"][0];
     assert_eq!(change["op"], "change");
-    assert_eq!(change["before"]["values"], json!(["10 spool.mail.gandi.net.", "20 backup.example.net."]));
-    assert_eq!(change["after"]["values"], json!(["10 spool.mail.gandi.net."]));
-    assert_eq!(run.reply["preview"]["summary"], json!({"added":0,"changed":1,"removed":0,"unchanged":0}));
-    assert!(fake.requests().iter().all(|r| r.method == "GET"), "only GETs: {:?}", methods(&fake));
+    assert_eq!(
+        change["before"]["values"],
+        json!(["10 spool.mail.gandi.net.", "20 backup.example.net."])
+    );
+    assert_eq!(
+        change["after"]["values"],
+        json!(["10 spool.mail.gandi.net."])
+    );
+    assert_eq!(
+        run.reply["preview"]["summary"],
+        json!({"added":0,"changed":1,"removed":0,"unchanged":0})
+    );
+    assert!(
+        fake.requests().iter().all(|r| r.method == "GET"),
+        "only GETs: {:?}",
+        methods(&fake)
+    );
 
     fake.clear_requests();
     let run = s.run(&req.replacen('{', r#"{"confirm":true,"#, 1));
     run.assert_ok();
-    let snapshot_id = run.reply["meta"]["snapshot_id"].as_str().expect("snapshot id").to_string();
-    let writes: Vec<String> = methods(&fake).into_iter().filter(|m| !m.starts_with("GET")).collect();
-    assert_eq!(writes, vec![
-        "POST /v5/livedns/domains/example.com/snapshots".to_string(),
-        "PUT /v5/livedns/domains/example.com/records/%40/MX".to_string(),
-    ]);
+    let snapshot_id = run.reply["meta"]["snapshot_id"]
+        .as_str()
+        .expect("snapshot id")
+        .to_string();
+    let writes: Vec<String> = methods(&fake)
+        .into_iter()
+        .filter(|m| !m.starts_with("GET"))
+        .collect();
+    assert_eq!(
+        writes,
+        vec![
+            "POST /v5/livedns/domains/example.com/snapshots".to_string(),
+            "PUT /v5/livedns/domains/example.com/records/%40/MX".to_string(),
+        ]
+    );
     let mx = rrset(&records(&s, "example.com"), "@", "MX").expect("MX kept");
     assert_eq!(mx["values"], json!(["10 spool.mail.gandi.net."]));
 
-    let restore = format!(r#"{{"action":"dns.snapshots.restore","domain":"example.com","snapshot_id":"{snapshot_id}"}}"#);
+    let restore = format!(
+        r#"{{"action":"dns.snapshots.restore","domain":"example.com","snapshot_id":"{snapshot_id}"}}"#
+    );
     let run = s.run(&restore);
     assert_eq!(run.code, 3, "{}", run.stdout);
-    assert_eq!(run.reply["preview"]["changes"][0]["after"]["values"], json!(["10 spool.mail.gandi.net.", "20 backup.example.net."]));
+    assert_eq!(
+        run.reply["preview"]["changes"][0]["after"]["values"],
+        json!(["10 spool.mail.gandi.net.", "20 backup.example.net."])
+    );
     let run = s.run(&restore.replacen('{', r#"{"confirm":true,"#, 1));
     run.assert_ok();
-    assert!(run.reply["meta"]["snapshot_id"].is_string(), "the current zone is snapshotted first");
-    assert_eq!(records(&s, "example.com").result()["records"], original, "restore brings the zone back exactly");
+    assert!(
+        run.reply["meta"]["snapshot_id"].is_string(),
+        "the current zone is snapshotted first"
+    );
+    assert_eq!(
+        records(&s, "example.com").result()["records"],
+        original,
+        "restore brings the zone back exactly"
+    );
 }
 
 #[test]
@@ -138,7 +232,8 @@ fn removing_a_whole_rrset_deletes_it_and_missing_values_are_refused() {
     let s = skill(&fake);
     let run = s.run(r#"{"action":"dns.records.remove","domain":"example.com","name":"_dmarc","type":"TXT","confirm":true}"#);
     assert_eq!(run.assert_ok()["summary"]["removed"], 1);
-    assert!(methods(&fake).contains(&"DELETE /v5/livedns/domains/example.com/records/_dmarc/TXT".to_string()));
+    assert!(methods(&fake)
+        .contains(&"DELETE /v5/livedns/domains/example.com/records/_dmarc/TXT".to_string()));
     fake.clear_requests();
     let run = s.run(r#"{"action":"dns.records.remove","domain":"example.com","name":"@","type":"MX","values":["30 nothere.example."],"confirm":true}"#);
     let err = run.assert_error("api.not_found", 1);
@@ -160,7 +255,11 @@ fn dry_run_previews_without_any_write_or_snapshot() {
         assert!(r["changes"].as_array().is_some_and(|c| c.len() == 1), "{r}");
         assert!(run.reply["meta"].get("snapshot_id").is_none());
     }
-    assert!(fake.requests().iter().all(|r| r.method == "GET"), "{:?}", methods(&fake));
+    assert!(
+        fake.requests().iter().all(|r| r.method == "GET"),
+        "{:?}",
+        methods(&fake)
+    );
 }
 
 #[test]
@@ -174,7 +273,8 @@ fn set_replaces_values_after_confirmation_and_keeps_ttl() {
     assert_eq!(err["details"]["field"], "values");
     let req = r#"{"action":"dns.records.set","domain":"example.com","name":"@","type":"A","values":["192.0.2.10"]}"#;
     assert_eq!(s.run(req).code, 3);
-    s.run(&req.replacen('{', r#"{"confirm":true,"#, 1)).assert_ok();
+    s.run(&req.replacen('{', r#"{"confirm":true,"#, 1))
+        .assert_ok();
     let after = rrset(&records(&s, "example.com"), "@", "A").expect("A");
     assert_eq!(after["values"], json!(["192.0.2.10"]));
     assert_eq!(after["ttl"], before["ttl"]);
@@ -197,24 +297,63 @@ fn validation_rejections_send_nothing_and_name_field_value_expectation() {
     let fake = FakeGandi::start();
     let s = skill(&fake);
     let cases = [
-        (r#""name":"x","type":"A","values":["256.1.1.1"]"#, "values", "256.1.1.1"),
-        (r#""name":"x","type":"A","values":["01.02.03.004"]"#, "values", "01.02.03.004"),
-        (r#""name":"x","type":"BOGUS","values":["1"]"#, "type", "BOGUS"),
-        (r#""name":"x","type":"A","values":["192.0.2.1"],"ttl":60"#, "ttl", "60"),
-        (r#""name":"x","type":"MX","values":["mail.example.net."]"#, "values", "mail.example.net."),
-        (r#""name":"x","type":"SRV","values":["10 5 70000 sip.example.net."]"#, "values", "10 5 70000 sip.example.net."),
-        (r#""name":"x","type":"CAA","values":["0 issue-bogus \"ca.example\""]"#, "values", "0 issue-bogus \"ca.example\""),
-        (r#""name":"www.other.org.","type":"A","values":["192.0.2.1"]"#, "name", "www.other.org."),
+        (
+            r#""name":"x","type":"A","values":["256.1.1.1"]"#,
+            "values",
+            "256.1.1.1",
+        ),
+        (
+            r#""name":"x","type":"A","values":["01.02.03.004"]"#,
+            "values",
+            "01.02.03.004",
+        ),
+        (
+            r#""name":"x","type":"BOGUS","values":["1"]"#,
+            "type",
+            "BOGUS",
+        ),
+        (
+            r#""name":"x","type":"A","values":["192.0.2.1"],"ttl":60"#,
+            "ttl",
+            "60",
+        ),
+        (
+            r#""name":"x","type":"MX","values":["mail.example.net."]"#,
+            "values",
+            "mail.example.net.",
+        ),
+        (
+            r#""name":"x","type":"SRV","values":["10 5 70000 sip.example.net."]"#,
+            "values",
+            "10 5 70000 sip.example.net.",
+        ),
+        (
+            r#""name":"x","type":"CAA","values":["0 issue-bogus \"ca.example\""]"#,
+            "values",
+            "0 issue-bogus \"ca.example\"",
+        ),
+        (
+            r#""name":"www.other.org.","type":"A","values":["192.0.2.1"]"#,
+            "name",
+            "www.other.org.",
+        ),
         (r#""name":"x","type":"A","values":[]"#, "values", ""),
     ];
     for (params, field, value) in cases {
-        let run = s.run(&format!(r#"{{"action":"dns.records.add","domain":"example.com",{params}}}"#));
+        let run = s.run(&format!(
+            r#"{{"action":"dns.records.add","domain":"example.com",{params}}}"#
+        ));
         let err = run.assert_error("request.invalid_params", 2);
         assert_eq!(err["details"]["field"], field, "{params}: {err}");
         if !value.is_empty() {
             assert_eq!(err["details"]["value"], value, "{params}: {err}");
         }
-        assert!(err["details"]["expected"].as_str().is_some_and(|e| !e.is_empty()), "{err}");
+        assert!(
+            err["details"]["expected"]
+                .as_str()
+                .is_some_and(|e| !e.is_empty()),
+            "{err}"
+        );
     }
     assert!(fake.requests().is_empty(), "{:?}", methods(&fake));
     for v in ["2001:db8::1", "::ffff:1.2.3.4", "2001:DB8:0:0:0:0:0:2"] {
@@ -227,10 +366,22 @@ fn validation_rejections_send_nothing_and_name_field_value_expectation() {
 fn a_write_after_a_500_is_not_repeated_and_a_read_only_token_is_explained() {
     let fake = FakeGandi::start();
     let s = skill(&fake);
-    fake.inject(Fault { method: Some("POST".into()), path_prefix: "/v5/livedns/domains/example.com/records".into(), times: 1, kind: FaultKind::Status { status: 500, retry_after: None } });
+    fake.inject(Fault {
+        method: Some("POST".into()),
+        path_prefix: "/v5/livedns/domains/example.com/records".into(),
+        times: 1,
+        kind: FaultKind::Status {
+            status: 500,
+            retry_after: None,
+        },
+    });
     let run = s.run(r#"{"action":"dns.records.add","domain":"example.com","name":"new","type":"A","values":["192.0.2.1"],"snapshot":false}"#);
     run.assert_error("api.server_error", 1);
-    let posts: Vec<_> = fake.requests().into_iter().filter(|r| r.method == "POST").collect();
+    let posts: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
     assert_eq!(posts.len(), 1, "a POST is sent once, never replayed");
 
     fake.clear_requests();
@@ -239,7 +390,10 @@ fn a_write_after_a_500_is_not_repeated_and_a_read_only_token_is_explained() {
     let err = run.assert_error("auth.forbidden", 4);
     let hint = err["hint"].as_str().unwrap();
     assert!(hint.contains("DNS management (write)"), "{hint}");
-    assert!(hint.contains(&ro.config_dir().join("api_token").display().to_string()), "{hint}");
+    assert!(
+        hint.contains(&ro.config_dir().join("api_token").display().to_string()),
+        "{hint}"
+    );
 }
 
 #[test]
@@ -253,7 +407,10 @@ fn zone_apply_merge_and_replace_in_one_request() {
     let r = run.assert_ok();
     assert_eq!(r["summary"]["added"], 1);
     assert_eq!(r["summary"]["unchanged"], 1);
-    let writes: Vec<String> = methods(&fake).into_iter().filter(|m| !m.starts_with("GET")).collect();
+    let writes: Vec<String> = methods(&fake)
+        .into_iter()
+        .filter(|m| !m.starts_with("GET"))
+        .collect();
     assert_eq!(writes.len(), 2, "snapshot + one write: {writes:?}");
     // Applying the same plan again is an empty diff: nothing is written.
     fake.clear_requests();
@@ -274,9 +431,19 @@ fn zone_apply_of_5000_rrsets_costs_a_constant_number_of_requests() {
     let live: Vec<Value> = (0..5000).map(|i| json!({"rrset_name": format!("h{i:05}"), "rrset_type": "A", "rrset_ttl": 3600, "rrset_values": [format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256)]})).collect();
     let rrsets = live
         .iter()
-        .map(|r| FakeRrset::new(r["rrset_name"].as_str().unwrap(), "A", 3600, &[r["rrset_values"][0].as_str().unwrap()]))
+        .map(|r| {
+            FakeRrset::new(
+                r["rrset_name"].as_str().unwrap(),
+                "A",
+                3600,
+                &[r["rrset_values"][0].as_str().unwrap()],
+            )
+        })
         .collect();
-    fake.with_state(|st| st.zones.insert("big.test".into(), Zone::new("big.test", rrsets)));
+    fake.with_state(|st| {
+        st.zones
+            .insert("big.test".into(), Zone::new("big.test", rrsets))
+    });
     let mut desired: Vec<Value> = live.iter().map(|r| json!({"name": r["rrset_name"], "type": "A", "ttl": 3600, "values": r["rrset_values"]})).collect();
     for i in 0..100 {
         desired[i * 7]["values"] = json!(["192.0.2.1"]);
@@ -285,17 +452,32 @@ fn zone_apply_of_5000_rrsets_costs_a_constant_number_of_requests() {
         desired.remove(4000 - i);
     }
     for i in 0..100 {
-        desired.push(json!({"name": format!("new{i}"), "type": "TXT", "values": [format!("v{i}")]}));
+        desired
+            .push(json!({"name": format!("new{i}"), "type": "TXT", "values": [format!("v{i}")]}));
     }
     let req = json!({"action":"dns.zone.apply","domain":"big.test","mode":"replace","confirm":true,"rrsets":desired});
     fake.clear_requests();
-    let run = Skill::with_env_token(&fake, TOKEN_FULL).run(&req.to_string());
+    // A request this large goes on stdin (one argument is capped at 128 KiB by the OS).
+    let run = Skill::with_env_token(&fake, TOKEN_FULL).run_stdin(req.to_string().as_bytes());
     let r = run.assert_ok();
-    assert_eq!(r["summary"], json!({"added":100,"changed":100,"removed":100,"unchanged":4800}));
+    assert_eq!(
+        r["summary"],
+        json!({"added":100,"changed":100,"removed":100,"unchanged":4800})
+    );
     let reqs = methods(&fake);
     let writes: Vec<&String> = reqs.iter().filter(|m| !m.starts_with("GET")).collect();
-    assert_eq!(writes, vec!["POST /v5/livedns/domains/big.test/snapshots", "PUT /v5/livedns/domains/big.test/records"]);
-    assert!(reqs.len() <= 12, "reads are whole pages of 500, not one per record: {}", reqs.len());
+    assert_eq!(
+        writes,
+        vec![
+            "POST /v5/livedns/domains/big.test/snapshots",
+            "PUT /v5/livedns/domains/big.test/records"
+        ]
+    );
+    assert!(
+        reqs.len() <= 12,
+        "reads are whole pages of 500, not one per record: {}",
+        reqs.len()
+    );
     let count = fake.with_state(|st| st.zones["big.test"].rrsets.len());
     assert_eq!(count, 5000);
 }
@@ -305,21 +487,36 @@ fn export_then_import_of_every_seeded_zone_is_an_empty_diff() {
     let fake = FakeGandi::start();
     let s = skill(&fake);
     let zones = s.run(r#"{"action":"dns.zones.list"}"#);
-    let zones: Vec<String> = zones.assert_ok()["zones"].as_array().unwrap().iter().map(|z| z["fqdn"].as_str().unwrap().to_string()).collect();
+    let zones: Vec<String> = zones.assert_ok()["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| z["fqdn"].as_str().unwrap().to_string())
+        .collect();
     assert!(zones.len() >= 2);
     for zone in zones {
-        let export = s.run(&format!(r#"{{"action":"dns.zone.export","domain":"{zone}"}}"#));
-        let text = export.assert_ok()["zone_text"].as_str().unwrap().to_string();
+        let export = s.run(&format!(
+            r#"{{"action":"dns.zone.export","domain":"{zone}"}}"#
+        ));
+        let text = export.assert_ok()["zone_text"]
+            .as_str()
+            .unwrap()
+            .to_string();
         assert!(text.contains(" IN "), "{text}");
         fake.clear_requests();
-        let import = json!({"action":"dns.zone.import","domain":zone,"zone_text":text,"confirm":true});
+        let import =
+            json!({"action":"dns.zone.import","domain":zone,"zone_text":text,"confirm":true});
         let run = s.run(&import.to_string());
         let r = run.assert_ok();
         assert_eq!(r["applied"], false, "{zone}: {}", run.stdout);
         assert_eq!(r["summary"]["added"], 0);
         assert_eq!(r["summary"]["changed"], 0);
         assert_eq!(r["summary"]["removed"], 0);
-        assert!(fake.requests().iter().all(|r| r.method == "GET"), "{zone}: {:?}", methods(&fake));
+        assert!(
+            fake.requests().iter().all(|r| r.method == "GET"),
+            "{zone}: {:?}",
+            methods(&fake)
+        );
     }
 }
 
@@ -332,7 +529,8 @@ fn import_of_a_zone_file_previews_then_applies() {
     let run = s.run(&req.to_string());
     assert_eq!(run.code, 3, "{}", run.stdout);
     assert!(run.reply["preview"]["summary"]["removed"].as_u64().unwrap() >= 1);
-    let bad = json!({"action":"dns.zone.import","domain":"example.com","zone_text":"@ IN A 999.1.1.1\n"});
+    let bad =
+        json!({"action":"dns.zone.import","domain":"example.com","zone_text":"@ IN A 999.1.1.1\n"});
     let err = s.run(&bad.to_string());
     let e = err.assert_error("request.invalid_params", 2);
     assert_eq!(e["details"]["field"], "zone_text");
@@ -344,15 +542,25 @@ fn snapshots_create_get_delete() {
     let s = skill(&fake);
     let run = s.run(r#"{"action":"dns.snapshots.create","domain":"example.com","snapshot_name":"before migration"}"#);
     let id = run.assert_ok()["snapshot_id"].as_str().unwrap().to_string();
-    let got = s.run(&format!(r#"{{"action":"dns.snapshots.get","domain":"example.com","snapshot_id":"{id}"}}"#));
+    let got = s.run(&format!(
+        r#"{{"action":"dns.snapshots.get","domain":"example.com","snapshot_id":"{id}"}}"#
+    ));
     let g = got.assert_ok();
     assert_eq!(g["snapshot"]["name"], "before migration");
     assert!(!g["records"].as_array().unwrap().is_empty());
-    let del = format!(r#"{{"action":"dns.snapshots.delete","domain":"example.com","snapshot_id":"{id}"}}"#);
+    let del = format!(
+        r#"{{"action":"dns.snapshots.delete","domain":"example.com","snapshot_id":"{id}"}}"#
+    );
     let run = s.run(&del);
     assert_eq!(run.code, 3);
     assert!(fake.requests().iter().all(|r| r.method != "DELETE"));
-    s.run(&del.replacen('{', r#"{"confirm":true,"#, 1)).assert_ok();
-    assert!(methods(&fake).contains(&format!("DELETE /v5/livedns/domains/example.com/snapshots/{id}")));
-    s.run(&format!(r#"{{"action":"dns.snapshots.get","domain":"example.com","snapshot_id":"{id}"}}"#)).assert_error("api.not_found", 1);
+    s.run(&del.replacen('{', r#"{"confirm":true,"#, 1))
+        .assert_ok();
+    assert!(methods(&fake).contains(&format!(
+        "DELETE /v5/livedns/domains/example.com/snapshots/{id}"
+    )));
+    s.run(&format!(
+        r#"{{"action":"dns.snapshots.get","domain":"example.com","snapshot_id":"{id}"}}"#
+    ))
+    .assert_error("api.not_found", 1);
 }

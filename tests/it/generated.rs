@@ -46,7 +46,8 @@ fn every_action_in_the_manifest_has_its_schemas() {
     let manifest = gandi_skill::schema::skill_manifest();
     for action in manifest["actions"].as_array().expect("actions") {
         let name = action["name"].as_str().expect("name");
-        assert!(["read", "write", "destructive", "billable"].contains(&action["class"].as_str().unwrap()));
+        assert!(["read", "write", "destructive", "billable"]
+            .contains(&action["class"].as_str().unwrap()));
         assert!(action["permission"].is_string(), "{name}");
         assert!(action["params"].is_object(), "{name}");
     }

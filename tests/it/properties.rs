@@ -25,7 +25,11 @@ fn check(fake: &FakeGandi, skill: &Skill, input: &str) -> Result<(), TestCaseErr
     let run = skill.run(input);
     prop_assert_eq!(run.code, 2, "input {:?} gave {}", input, run.stdout);
     prop_assert_eq!(run.status(), "error");
-    prop_assert!(fake.requests().is_empty(), "input {:?} reached Gandi", input);
+    prop_assert!(
+        fake.requests().is_empty(),
+        "input {:?} reached Gandi",
+        input
+    );
     Ok(())
 }
 

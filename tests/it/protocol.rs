@@ -7,11 +7,21 @@ use crate::fake::{FakeGandi, TOKEN_FULL};
 use crate::support::Skill;
 
 #[track_caller]
-fn refused(skill: &Skill, fake: &FakeGandi, input: &[u8], code: &str, action: Option<&str>) -> serde_json::Value {
+fn refused(
+    skill: &Skill,
+    fake: &FakeGandi,
+    input: &[u8],
+    code: &str,
+    action: Option<&str>,
+) -> serde_json::Value {
     let run = skill.run_stdin(input);
     let err = run.assert_error(code, 2).clone();
     assert_eq!(run.reply["action"].as_str(), action, "{}", run.stdout);
-    assert!(fake.requests().is_empty(), "no request may reach Gandi: {:?}", fake.requests());
+    assert!(
+        fake.requests().is_empty(),
+        "no request may reach Gandi: {:?}",
+        fake.requests()
+    );
     err
 }
 
@@ -22,39 +32,129 @@ fn bad_input_is_refused_before_any_request() {
     let mut big = b"{\"action\":\"domains.list\",\"fqdn\":\"".to_vec();
     big.resize(1024 * 1024 + 1, b'a');
     refused(&skill, &fake, &big, "request.too_large", None);
-    refused(&skill, &fake, b"{\"action\":\"domains.list\xff\"}", "request.invalid_json", None);
+    refused(
+        &skill,
+        &fake,
+        b"{\"action\":\"domains.list\xff\"}",
+        "request.invalid_json",
+        None,
+    );
     refused(&skill, &fake, b"[]", "request.invalid_json", None);
     refused(&skill, &fake, b"", "request.invalid_json", None);
     refused(&skill, &fake, b"   \n", "request.invalid_json", None);
-    refused(&skill, &fake, b"{\"action\":\"describe\"} trailing", "request.invalid_json", None);
-    refused(&skill, &fake, b"{\"action\":\"domains.list\",\"action\":\"describe\"}", "request.invalid_json", None);
-    refused(&skill, &fake, b"{\"action\":\"domains.list\",\"fqdn\":{\"a\":1,\"a\":2}}", "request.invalid_json", None);
-    refused(&skill, &fake, b"\"domains.list\"", "request.invalid_json", None);
+    refused(
+        &skill,
+        &fake,
+        b"{\"action\":\"describe\"} trailing",
+        "request.invalid_json",
+        None,
+    );
+    refused(
+        &skill,
+        &fake,
+        b"{\"action\":\"domains.list\",\"action\":\"describe\"}",
+        "request.invalid_json",
+        None,
+    );
+    refused(
+        &skill,
+        &fake,
+        b"{\"action\":\"domains.list\",\"fqdn\":{\"a\":1,\"a\":2}}",
+        "request.invalid_json",
+        None,
+    );
+    refused(
+        &skill,
+        &fake,
+        b"\"domains.list\"",
+        "request.invalid_json",
+        None,
+    );
 
-    let err = refused(&skill, &fake, br#"{"action":"domains.lst"}"#, "request.unknown_action", Some("domains.lst"));
-    assert!(err["message"].as_str().unwrap().contains("did you mean `domains.list`"), "{err}");
+    let err = refused(
+        &skill,
+        &fake,
+        br#"{"action":"domains.lst"}"#,
+        "request.unknown_action",
+        Some("domains.lst"),
+    );
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `domains.list`"),
+        "{err}"
+    );
     assert_eq!(err["details"]["did_you_mean"], "domains.list");
 
-    let err = refused(&skill, &fake, br#"{"action":"domains.get"}"#, "request.invalid_params", Some("domains.get"));
+    let err = refused(
+        &skill,
+        &fake,
+        br#"{"action":"domains.get"}"#,
+        "request.invalid_params",
+        Some("domains.get"),
+    );
     assert_eq!(err["details"]["field"], "domain");
 
-    let err = refused(&skill, &fake, br#"{"action":"domains.list","fqdnn":"x"}"#, "request.invalid_params", Some("domains.list"));
+    let err = refused(
+        &skill,
+        &fake,
+        br#"{"action":"domains.list","fqdnn":"x"}"#,
+        "request.invalid_params",
+        Some("domains.list"),
+    );
     assert_eq!(err["details"]["field"], "fqdnn");
-    assert!(err["message"].as_str().unwrap().contains("did you mean `fqdn`"), "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `fqdn`"),
+        "{err}"
+    );
 
-    let err = refused(&skill, &fake, br#"{"action":"domains.list","page":"two"}"#, "request.invalid_params", Some("domains.list"));
+    let err = refused(
+        &skill,
+        &fake,
+        br#"{"action":"domains.list","page":"two"}"#,
+        "request.invalid_params",
+        Some("domains.list"),
+    );
     assert_eq!(err["details"]["field"], "page");
     assert_eq!(err["details"]["expected"], "a whole number");
 
-    let err = refused(&skill, &fake, br#"{"action":"domains.list","sandbox":"yes"}"#, "request.invalid_params", Some("domains.list"));
+    let err = refused(
+        &skill,
+        &fake,
+        br#"{"action":"domains.list","sandbox":"yes"}"#,
+        "request.invalid_params",
+        Some("domains.list"),
+    );
     assert_eq!(err["details"]["field"], "sandbox");
 
-    let err = refused(&skill, &fake, br#"{"action":"domains.list","profile":"../../etc"}"#, "request.invalid_params", Some("domains.list"));
+    let err = refused(
+        &skill,
+        &fake,
+        br#"{"action":"domains.list","profile":"../../etc"}"#,
+        "request.invalid_params",
+        Some("domains.list"),
+    );
     assert_eq!(err["details"]["field"], "profile");
 
-    let err = refused(&skill, &fake, br#"{"action":5}"#, "request.invalid_params", None);
+    let err = refused(
+        &skill,
+        &fake,
+        br#"{"action":5}"#,
+        "request.invalid_params",
+        None,
+    );
     assert_eq!(err["details"]["field"], "action");
-    refused(&skill, &fake, br#"{"domain":"example.com"}"#, "request.invalid_params", None);
+    refused(
+        &skill,
+        &fake,
+        br#"{"domain":"example.com"}"#,
+        "request.invalid_params",
+        None,
+    );
 }
 
 #[test]
@@ -66,8 +166,18 @@ fn secret_looking_fields_are_refused_with_the_setup_hint() {
         let run = skill.run(&req);
         let err = run.assert_error("request.invalid_params", 2);
         assert_eq!(err["details"]["field"], field);
-        assert!(err["hint"].as_str().unwrap().contains("scripts/setup_token.sh"), "{err}");
-        assert!(!run.stdout.contains("s3cr3t-value"), "the secret is not echoed: {}", run.stdout);
+        assert!(
+            err["hint"]
+                .as_str()
+                .unwrap()
+                .contains("scripts/setup_token.sh"),
+            "{err}"
+        );
+        assert!(
+            !run.stdout.contains("s3cr3t-value"),
+            "the secret is not echoed: {}",
+            run.stdout
+        );
     }
     assert!(fake.requests().is_empty());
 }
@@ -85,12 +195,20 @@ fn the_argument_and_stdin_forms_give_the_same_reply() {
 fn help_version_and_extra_arguments() {
     let bin = env!("CARGO_BIN_EXE_gandi-skill");
     for flag in ["--help", "--version"] {
-        let out = Command::new(bin).arg(flag).env_clear().output().expect("run");
+        let out = Command::new(bin)
+            .arg(flag)
+            .env_clear()
+            .output()
+            .expect("run");
         assert_eq!(out.status.code(), Some(0));
         assert!(String::from_utf8_lossy(&out.stdout).contains("gandi-skill"));
         assert!(out.stderr.is_empty());
     }
-    let out = Command::new(bin).args(["{\"action\":", "\"describe\"}"]).env_clear().output().expect("run");
+    let out = Command::new(bin)
+        .args(["{\"action\":", "\"describe\"}"])
+        .env_clear()
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let reply: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(reply["error"]["code"], "request.invalid_json");
@@ -102,10 +220,21 @@ fn describe_lists_every_action_with_class_and_params() {
     let run = Skill::new(None).run(r#"{"action":"describe"}"#);
     let result = run.assert_ok();
     let actions = result["actions"].as_array().expect("actions");
-    let find = |n: &str| actions.iter().find(|a| a["name"] == n).unwrap_or_else(|| panic!("{n} missing"));
+    let find = |n: &str| {
+        actions
+            .iter()
+            .find(|a| a["name"] == n)
+            .unwrap_or_else(|| panic!("{n} missing"))
+    };
     assert_eq!(find("domains.list")["class"], "read");
-    assert_eq!(find("domains.list")["permission"], "Domain management (read)");
-    assert!(find("domains.get")["params"]["required"].as_array().unwrap().contains(&"domain".into()));
+    assert_eq!(
+        find("domains.list")["permission"],
+        "Domain management (read)"
+    );
+    assert!(find("domains.get")["params"]["required"]
+        .as_array()
+        .unwrap()
+        .contains(&"domain".into()));
     for a in actions {
         assert!(!a["summary"].as_str().unwrap().is_empty());
     }

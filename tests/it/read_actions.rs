@@ -17,7 +17,9 @@ fn whoami_and_organizations() {
     let run = skill(&fake).run(r#"{"action":"organizations.list"}"#);
     let orgs = run.assert_ok()["organizations"].as_array().unwrap().clone();
     assert!(orgs.len() >= 2);
-    assert!(orgs.iter().all(|o| o["id"].as_str().is_some_and(|s| !s.is_empty())));
+    assert!(orgs
+        .iter()
+        .all(|o| o["id"].as_str().is_some_and(|s| !s.is_empty())));
     assert_eq!(run.reply["meta"]["total_count"], orgs.len() as u64);
 }
 
@@ -30,15 +32,22 @@ fn domains_list_filters_reach_gandi_and_shape_the_answer() {
     assert_eq!(req.query_value("tld"), Some("fr"));
     assert_eq!(req.query_value("nameserver"), Some("livedns"));
     assert!(!domains.is_empty());
-    assert!(domains.iter().all(|d| d["fqdn"].as_str().unwrap().ends_with(".fr") && d["nameserver"] == "livedns"));
-    let cafe = domains.iter().find(|d| d["fqdn"] == "xn--caf-dma.fr").expect("café.fr");
+    assert!(domains
+        .iter()
+        .all(|d| d["fqdn"].as_str().unwrap().ends_with(".fr") && d["nameserver"] == "livedns"));
+    let cafe = domains
+        .iter()
+        .find(|d| d["fqdn"] == "xn--caf-dma.fr")
+        .expect("café.fr");
     assert_eq!(cafe["fqdn_unicode"], "café.fr");
 
     fake.clear_requests();
     let run = skill(&fake).run(r#"{"action":"domains.list","fqdn":"example.*"}"#);
     let domains = run.assert_ok()["domains"].as_array().unwrap().clone();
     assert_eq!(fake.requests()[0].query_value("fqdn"), Some("example.*"));
-    assert!(domains.iter().all(|d| d["fqdn"].as_str().unwrap().starts_with("example.")));
+    assert!(domains
+        .iter()
+        .all(|d| d["fqdn"].as_str().unwrap().starts_with("example.")));
     let soon = skill(&fake).run(r#"{"action":"domains.list","fqdn":"expiring-soon.org"}"#);
     let d = &soon.assert_ok()["domains"][0];
     assert_eq!(d["autorenew"], false);
@@ -46,7 +55,10 @@ fn domains_list_filters_reach_gandi_and_shape_the_answer() {
     assert!((8..=11).contains(&days), "{d}");
 
     let bad = skill(&fake).run(r#"{"action":"domains.list","nameserver":"cloudflare"}"#);
-    assert_eq!(bad.assert_error("request.invalid_params", 2)["details"]["field"], "nameserver");
+    assert_eq!(
+        bad.assert_error("request.invalid_params", 2)["details"]["field"],
+        "nameserver"
+    );
 }
 
 #[test]
@@ -65,7 +77,10 @@ fn domains_get_accepts_unicode_and_reports_not_found() {
     assert_eq!(err["http_status"], 404);
     assert_eq!(err["details"]["object"], "HTTPNotFound");
     let run = skill(&fake).run(r#"{"action":"domains.get","domain":"exa mple.com"}"#);
-    assert_eq!(run.assert_error("request.invalid_params", 2)["details"]["field"], "domain");
+    assert_eq!(
+        run.assert_error("request.invalid_params", 2)["details"]["field"],
+        "domain"
+    );
 }
 
 #[test]
@@ -77,31 +92,46 @@ fn zones_and_records() {
 
     let run = skill(&fake).run(r#"{"action":"dns.records.list","domain":"example.com"}"#);
     let records = run.assert_ok()["records"].as_array().unwrap().clone();
-    let mx = records.iter().find(|r| r["name"] == "@" && r["type"] == "MX").expect("MX");
+    let mx = records
+        .iter()
+        .find(|r| r["name"] == "@" && r["type"] == "MX")
+        .expect("MX");
     assert_eq!(mx["values"][0], "10 spool.mail.gandi.net.");
     assert!(mx["ttl"].as_u64().is_some());
     assert_eq!(run.reply["meta"]["total_count"], records.len() as u64);
 
     fake.clear_requests();
-    let run = skill(&fake).run(r#"{"action":"dns.records.list","domain":"example.com","type":"txt"}"#);
+    let run =
+        skill(&fake).run(r#"{"action":"dns.records.list","domain":"example.com","type":"txt"}"#);
     let records = run.assert_ok()["records"].as_array().unwrap().clone();
     assert!(records.iter().all(|r| r["type"] == "TXT") && !records.is_empty());
     assert_eq!(fake.requests()[0].query_value("rrset_type"), Some("TXT"));
 
     fake.clear_requests();
-    let run = skill(&fake).run(r#"{"action":"dns.records.list","domain":"example.com","name":"www.example.com."}"#);
+    let run = skill(&fake)
+        .run(r#"{"action":"dns.records.list","domain":"example.com","name":"www.example.com."}"#);
     let records = run.assert_ok()["records"].as_array().unwrap().clone();
-    assert_eq!(fake.requests()[0].path, "/v5/livedns/domains/example.com/records/www");
+    assert_eq!(
+        fake.requests()[0].path,
+        "/v5/livedns/domains/example.com/records/www"
+    );
     assert!(records.iter().all(|r| r["name"] == "www"));
 
-    let run = skill(&fake).run(r#"{"action":"dns.records.list","domain":"example.com","name":"nothing-here","type":"A"}"#);
+    let run = skill(&fake).run(
+        r#"{"action":"dns.records.list","domain":"example.com","name":"nothing-here","type":"A"}"#,
+    );
     assert!(run.assert_ok()["records"].as_array().unwrap().is_empty());
 
     fake.clear_requests();
-    let run = skill(&fake).run(r#"{"action":"dns.records.get","domain":"example.com","name":"@","type":"MX"}"#);
+    let run = skill(&fake)
+        .run(r#"{"action":"dns.records.get","domain":"example.com","name":"@","type":"MX"}"#);
     assert_eq!(run.assert_ok()["record"]["type"], "MX");
-    assert_eq!(fake.requests()[0].path, "/v5/livedns/domains/example.com/records/%40/MX");
-    let run = skill(&fake).run(r#"{"action":"dns.records.get","domain":"example.com","name":"nope","type":"A"}"#);
+    assert_eq!(
+        fake.requests()[0].path,
+        "/v5/livedns/domains/example.com/records/%40/MX"
+    );
+    let run = skill(&fake)
+        .run(r#"{"action":"dns.records.get","domain":"example.com","name":"nope","type":"A"}"#);
     let err = run.assert_error("api.not_found", 1);
     assert_eq!(err["details"]["object"], "dns-record");
     let run = skill(&fake).run(r#"{"action":"dns.records.list","domain":"unknown-zone.com"}"#);

@@ -59,7 +59,10 @@ impl Skill {
         let home = tempfile::tempdir().expect("temp home");
         let mut env = vec![
             ("HOME".to_string(), home.path().display().to_string()),
-            ("PATH".to_string(), std::env::var("PATH").unwrap_or_default()),
+            (
+                "PATH".to_string(),
+                std::env::var("PATH").unwrap_or_default(),
+            ),
         ];
         match fake {
             Some(f) => {
@@ -72,12 +75,18 @@ impl Skill {
                 env.push(("GANDI_ID_URL".into(), "http://127.0.0.1:9".into()));
             }
         }
-        Skill { home, env, secrets: Vec::new() }
+        Skill {
+            home,
+            env,
+            secrets: Vec::new(),
+        }
     }
 
     /// A fake-backed skill whose token is in `GANDI_API_TOKEN`.
     pub fn with_env_token(fake: &FakeGandi, token: &str) -> Skill {
-        Skill::new(Some(fake)).env("GANDI_API_TOKEN", token).secret(token)
+        Skill::new(Some(fake))
+            .env("GANDI_API_TOKEN", token)
+            .secret(token)
     }
 
     pub fn env(mut self, key: &str, value: &str) -> Skill {
@@ -127,7 +136,11 @@ impl Skill {
         if let Some(a) = arg {
             cmd.arg(os_arg(a));
         }
-        cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        cmd.stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn gandi-skill");
         if let Some(input) = stdin {
@@ -139,9 +152,21 @@ impl Skill {
         let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         let code = out.status.code().unwrap_or(-1);
-        check_invariants(&stdout, &stderr, &self.secrets, self.env.iter().any(|(k, v)| k == "GANDI_SKILL_DEBUG" && v == "1"));
+        check_invariants(
+            &stdout,
+            &stderr,
+            &self.secrets,
+            self.env
+                .iter()
+                .any(|(k, v)| k == "GANDI_SKILL_DEBUG" && v == "1"),
+        );
         let reply: Value = serde_json::from_str(stdout.trim_end()).expect("reply is JSON");
-        Run { code, stdout, stderr, reply }
+        Run {
+            code,
+            stdout,
+            stderr,
+            reply,
+        }
     }
 }
 
@@ -160,13 +185,23 @@ pub fn set_mode(path: &Path, mode: u32) {
 /// What every run must hold, whatever the request.
 #[track_caller]
 fn check_invariants(stdout: &str, stderr: &str, secrets: &[String], debug: bool) {
-    assert!(stdout.ends_with('\n'), "stdout must end with a newline: {stdout:?}");
-    assert_eq!(stdout.matches('\n').count(), 1, "exactly one line: {stdout:?}");
+    assert!(
+        stdout.ends_with('\n'),
+        "stdout must end with a newline: {stdout:?}"
+    );
+    assert_eq!(
+        stdout.matches('\n').count(),
+        1,
+        "exactly one line: {stdout:?}"
+    );
     if !debug {
         assert!(stderr.is_empty(), "stderr must stay empty: {stderr:?}");
     }
     for s in secrets {
-        assert!(!stdout.contains(s.as_str()), "secret leaked to stdout: {stdout}");
+        assert!(
+            !stdout.contains(s.as_str()),
+            "secret leaked to stdout: {stdout}"
+        );
         assert!(!stderr.contains(s.as_str()), "secret leaked to stderr");
     }
     let reply: Value = serde_json::from_str(stdout.trim_end()).expect("reply is JSON");
@@ -186,8 +221,14 @@ fn compile(path: &str) -> jsonschema::Validator {
 pub fn validate_reply(reply: &Value) {
     static REPLY: OnceLock<jsonschema::Validator> = OnceLock::new();
     let v = REPLY.get_or_init(|| compile("schemas/reply.json"));
-    let errors: Vec<String> = v.iter_errors(reply).map(|e| format!("{} at {}", e, e.instance_path())).collect();
-    assert!(errors.is_empty(), "reply does not match schemas/reply.json: {errors:?}\n{reply}");
+    let errors: Vec<String> = v
+        .iter_errors(reply)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "reply does not match schemas/reply.json: {errors:?}\n{reply}"
+    );
     if reply["status"] == "ok" {
         let action = reply["action"].as_str().expect("action");
         let result = compile(&format!("schemas/actions/{action}.result.json"));
@@ -195,12 +236,17 @@ pub fn validate_reply(reply: &Value) {
             .iter_errors(&reply["result"])
             .map(|e| format!("{} at {}", e, e.instance_path()))
             .collect();
-        assert!(errors.is_empty(), "result does not match {action}.result.json: {errors:?}\n{reply}");
+        assert!(
+            errors.is_empty(),
+            "result does not match {action}.result.json: {errors:?}\n{reply}"
+        );
     }
 }
 
 /// Checks a request against `schemas/request.json`.
 pub fn request_is_valid(request: &Value) -> bool {
     static REQUEST: OnceLock<jsonschema::Validator> = OnceLock::new();
-    REQUEST.get_or_init(|| compile("schemas/request.json")).is_valid(request)
+    REQUEST
+        .get_or_init(|| compile("schemas/request.json"))
+        .is_valid(request)
 }

@@ -82,14 +82,16 @@ pub fn status_response(status: u16, retry_after: Option<&str>) -> Response {
 
 pub fn echo_response(status: u16, authorization: &str) -> Response {
     let mut resp = standard_error(status);
-    resp.body = Some(serde_json::json!({
-        "code": status,
-        "message": format!("bad header: {authorization}"),
-        "object": "HTTPBadRequest",
-        "cause": "Bad Request",
-    })
-    .to_string()
-    .into_bytes());
+    resp.body = Some(
+        serde_json::json!({
+            "code": status,
+            "message": format!("bad header: {authorization}"),
+            "object": "HTTPBadRequest",
+            "cause": "Bad Request",
+        })
+        .to_string()
+        .into_bytes(),
+    );
     resp
 }
 

@@ -6,7 +6,9 @@ use crate::fake::http::{
     error_body, not_found, paginate, percent_encode, record_not_found, validation_error, Req,
     Response,
 };
-use crate::fake::state::{iso8601, new_uuid, now_secs, sort_rrsets, Rrset, Snapshot, State, DEFAULT_TTL};
+use crate::fake::state::{
+    iso8601, new_uuid, now_secs, sort_rrsets, Rrset, Snapshot, State, DEFAULT_TTL,
+};
 use crate::fake::zonetext::{self, KNOWN_TYPES};
 
 type Reply = Result<Response, Response>;
