@@ -132,3 +132,14 @@ fn a_secret_echoed_back_by_the_server_is_redacted() {
     run.assert_error("api.rejected", 1);
     assert!(run.stdout.contains("[redacted]"), "{}", run.stdout);
 }
+
+#[test]
+fn a_panic_is_one_internal_reply_and_prints_nothing_else() {
+    let fake = FakeGandi::start();
+    let run = Skill::with_env_token(&fake, CANARY)
+        .env("GANDI_SKILL_TEST_PANIC", "1")
+        .run(r#"{"action":"describe"}"#);
+    let err = run.assert_error("internal", 70);
+    assert!(err["hint"].as_str().unwrap().contains("bug"));
+    assert_eq!(run.reply["action"], serde_json::Value::Null);
+}

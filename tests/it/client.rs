@@ -310,14 +310,19 @@ fn auth_failures_explain_source_scheme_permission_and_fix() {
     }
     let skill =
         Skill::new(Some(&fake)).token_file("sandbox/profiles/ro/api_token", TOKEN_READONLY, 0o600);
-    let run =
-        skill.run(r#"{"action":"organizations.list","sandbox":true,"profile":"ro","page":1}"#);
-    if run.status() == "error" {
-        let hint = run.reply["error"]["hint"].as_str().unwrap();
-        assert!(
-            hint.contains("SANDBOX") && hint.contains("--profile ro --sandbox"),
-            "{hint}"
-        );
+    let run = skill.run(
+        r#"{"action":"dns.snapshots.create","domain":"example.com","sandbox":true,"profile":"ro"}"#,
+    );
+    let err = run.assert_error("auth.forbidden", 4);
+    let hint = err["hint"].as_str().unwrap();
+    for part in [
+        "SANDBOX",
+        "admin.sandbox.gandi.net",
+        "--profile ro --sandbox",
+        "DNS management (write)",
+        "sandbox/profiles/ro/api_token",
+    ] {
+        assert!(hint.contains(part), "hint lacks {part}: {hint}");
     }
 }
 
