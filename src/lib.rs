@@ -52,13 +52,12 @@ pub fn run(input: &[u8], env: &Env) -> (String, i32) {
     (line, outcome.exit_code)
 }
 
-/// The reply for a command line with more than one argument.
-pub fn reject_arguments(count: usize) -> (String, i32) {
-    let err = SkillError::new(
-        error::ErrorCode::InvalidJson,
-        format!("expected the request as ONE argument, got {count}"),
-    )
-    .with_hint("quote the whole JSON request: gandi-skill '{\"action\":\"domains.list\"}'");
+/// The reply for input that never became a request (unreadable stdin,
+/// several arguments): `request.invalid_json`, exit 2.
+pub fn reject_input(why: &str) -> (String, i32) {
+    let err = SkillError::new(error::ErrorCode::InvalidJson, why.to_string()).with_hint(
+        "send one JSON object as the only argument (quote it whole: gandi-skill '{\"action\":\"domains.list\"}') or on stdin",
+    );
     let outcome = Outcome::from_error(None, err);
     let line = serde_json::to_string(&outcome.reply).unwrap_or_default();
     (line, outcome.exit_code)

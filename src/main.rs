@@ -3,6 +3,8 @@
 
 use std::io::{Read, Write};
 
+use anyhow::Context;
+
 use gandi_skill::env::Env;
 use gandi_skill::protocol::MAX_REQUEST_BYTES;
 
@@ -32,19 +34,10 @@ fn main() {
     }
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     let input: Vec<u8> = match args.as_slice() {
-        [] => {
-            let mut buf = Vec::new();
-            let limit = (MAX_REQUEST_BYTES + 1) as u64;
-            if std::io::stdin()
-                .lock()
-                .take(limit)
-                .read_to_end(&mut buf)
-                .is_err()
-            {
-                buf = b"\xff".to_vec(); // unreadable stdin: reported as invalid input
-            }
-            buf
-        }
+        [] => match read_stdin() {
+            Ok(buf) => buf,
+            Err(e) => return finish(gandi_skill::reject_input(&format!("{e:#}"))),
+        },
         [one] if one == "--help" || one == "-h" => return print_text(HELP),
         [one] if one == "--version" || one == "-V" => {
             return print_text(&format!("gandi-skill {}\n", env!("CARGO_PKG_VERSION")))
@@ -52,11 +45,30 @@ fn main() {
         [one] => os_bytes(one),
         _ => Vec::new(),
     };
-    let (line, code) = if args.len() > 1 {
-        gandi_skill::reject_arguments(args.len())
-    } else {
-        gandi_skill::run(&input, &Env::from_process())
-    };
+    if args.len() > 1 {
+        return finish(gandi_skill::reject_input(&format!(
+            "expected the request as ONE argument, got {}",
+            args.len()
+        )));
+    }
+    finish(gandi_skill::run(&input, &Env::from_process()))
+}
+
+/// Reads the request from stdin, one byte past the cap so that an oversized
+/// request is recognised rather than cut.
+fn read_stdin() -> anyhow::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take((MAX_REQUEST_BYTES + 1) as u64)
+        .read_to_end(&mut buf)
+        .context("cannot read the request from stdin")?;
+    Ok(buf)
+}
+
+/// Writes the one reply line and exits with its code (a closed stdout is not
+/// worth a second error).
+fn finish((line, code): (String, i32)) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
     std::process::exit(code);
