@@ -3,45 +3,10 @@
 
 use std::time::Instant;
 
-use gandi_skill::dns::diff::{plan, Mode};
-use gandi_skill::dns::Rrset;
-
-fn rrset(i: usize, octet: usize) -> Rrset {
-    Rrset {
-        name: format!("host{i:05}"),
-        rtype: if i % 3 == 0 { "TXT" } else { "A" }.to_string(),
-        ttl: 3600,
-        values: if i % 3 == 0 {
-            vec![
-                format!("\"token-{i}-{octet}\""),
-                format!("v=spf1 ip4:192.0.2.{} -all", i % 250),
-            ]
-        } else {
-            vec![
-                format!("192.0.{}.{}", i % 250, octet),
-                format!("198.51.{}.{}", i % 250, octet),
-            ]
-        },
-    }
-}
+use gandi_skill::dns::diff::{plan, sample_zones, Mode};
 
 fn main() {
-    let n = 5000;
-    let diffs = 300;
-    let third = diffs / 3;
-    let live: Vec<Rrset> = (0..n).map(|i| rrset(i, 1)).collect();
-    let mut desired = Vec::with_capacity(n);
-    for i in 0..n {
-        if i < third {
-            desired.push(rrset(i, 2)); // changed
-        } else if i >= 2 * third {
-            let mut r = rrset(i, 1);
-            r.values.reverse(); // same values in another order: unchanged
-            desired.push(r);
-        } // else removed
-    }
-    desired.extend((0..diffs - 2 * third).map(|i| rrset(n + i, 1))); // added
-
+    let (live, desired) = sample_zones(5000, 300);
     let runs = 20;
     let mut best = f64::MAX;
     let mut summary = None;

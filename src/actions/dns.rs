@@ -428,18 +428,42 @@ fn validated_values(ctx: &mut Ctx, t: &Target, values: &[String]) -> SkillResult
     dns::normalize_values(&t.rtype, values, &t.zone, &mut ctx.warnings)
 }
 
-pub fn records_add(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsChangeResult>> {
-    let t = target(ctx, &p.domain, &p.name, &p.rtype)?;
+/// What add and set share: the checked rrset, its new values and TTL (when
+/// given), and the live rrset of that name and type, refusing a CNAME clash.
+struct WritePlan {
+    target: Target,
+    ttl: Option<u32>,
+    values: Vec<String>,
+    before: Option<Rrset>,
+}
+
+fn prepare_write(ctx: &mut Ctx, p: &RrsetWriteParams) -> SkillResult<WritePlan> {
+    let target = target(ctx, &p.domain, &p.name, &p.rtype)?;
     let ttl = p.ttl.map(dns::check_ttl).transpose()?;
-    let values = validated_values(ctx, &t, &p.values)?;
-    let at_name = rrsets_at(ctx.client()?, &t)?;
+    let values = validated_values(ctx, &target, &p.values)?;
+    let at_name = rrsets_at(ctx.client()?, &target)?;
     let others: Vec<&str> = at_name
         .iter()
-        .filter(|r| r.rtype != t.rtype)
+        .filter(|r| r.rtype != target.rtype)
         .map(|r| r.rtype.as_str())
         .collect();
-    refuse_cname_clash(&t.name, &t.rtype, &others)?;
-    let before = at_name.iter().find(|r| r.rtype == t.rtype).cloned();
+    refuse_cname_clash(&target.name, &target.rtype, &others)?;
+    let before = at_name.iter().find(|r| r.rtype == target.rtype).cloned();
+    Ok(WritePlan {
+        target,
+        ttl,
+        values,
+        before,
+    })
+}
+
+pub fn records_add(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsChangeResult>> {
+    let WritePlan {
+        target: t,
+        ttl,
+        values,
+        before,
+    } = prepare_write(ctx, &p)?;
     let mut after = before.clone().unwrap_or(Rrset {
         name: t.name.clone(),
         rtype: t.rtype.clone(),
@@ -463,17 +487,12 @@ pub fn records_add(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsCh
 }
 
 pub fn records_set(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsChangeResult>> {
-    let t = target(ctx, &p.domain, &p.name, &p.rtype)?;
-    let ttl = p.ttl.map(dns::check_ttl).transpose()?;
-    let values = validated_values(ctx, &t, &p.values)?;
-    let at_name = rrsets_at(ctx.client()?, &t)?;
-    let others: Vec<&str> = at_name
-        .iter()
-        .filter(|r| r.rtype != t.rtype)
-        .map(|r| r.rtype.as_str())
-        .collect();
-    refuse_cname_clash(&t.name, &t.rtype, &others)?;
-    let before = at_name.iter().find(|r| r.rtype == t.rtype).cloned();
+    let WritePlan {
+        target: t,
+        ttl,
+        values,
+        before,
+    } = prepare_write(ctx, &p)?;
     let after = Rrset {
         name: t.name.clone(),
         rtype: t.rtype.clone(),

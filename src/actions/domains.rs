@@ -80,6 +80,15 @@ fn string(v: &Value, pointer: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Gandi's `autorenew` is a boolean in lists and an object in details.
+fn autorenew_enabled(d: &Value) -> bool {
+    match d.get("autorenew") {
+        Some(Value::Bool(b)) => *b,
+        Some(o) => o.get("enabled").and_then(Value::as_bool).unwrap_or(false),
+        None => false,
+    }
+}
+
 fn expiry(ctx: &Ctx, d: &Value) -> (Option<String>, Option<i64>) {
     let expires_at = string(d, "/dates/registry_ends_at");
     let days_left = expires_at
@@ -150,11 +159,7 @@ pub fn list(ctx: &mut Ctx, p: DomainsListParams) -> SkillResult<Done<DomainList>
                 status: strings(d.get("status")),
                 expires_at,
                 days_left,
-                autorenew: match d.get("autorenew") {
-                    Some(Value::Bool(b)) => *b,
-                    Some(o) => o.get("enabled").and_then(Value::as_bool).unwrap_or(false),
-                    None => false,
-                },
+                autorenew: autorenew_enabled(d),
                 nameserver: string(d, "/nameserver/current"),
                 tags: strings(d.get("tags")),
                 sharing_id: string(d, "/sharing_id").or_else(|| string(d, "/orga_owner")),
@@ -212,11 +217,7 @@ pub fn get(ctx: &mut Ctx, p: DomainParams) -> SkillResult<Done<DomainDetail>> {
         days_left,
         created_at: string(&d, "/dates/created_at"),
         autorenew: AutoRenew {
-            enabled: match d.get("autorenew") {
-                Some(Value::Bool(b)) => *b,
-                Some(o) => o.get("enabled").and_then(Value::as_bool).unwrap_or(false),
-                None => false,
-            },
+            enabled: autorenew_enabled(&d),
             duration: d.pointer("/autorenew/duration").and_then(Value::as_u64),
         },
         nameservers: strings(d.get("nameservers")),

@@ -209,17 +209,48 @@ impl Plan {
     }
 }
 
+/// A synthetic zone for the benchmark and the tests: `n` live rrsets and a
+/// desired set with `diffs` differences (a third changed, a third removed, a
+/// third added); the rest only list their values in another order.
+pub fn sample_zones(n: usize, diffs: usize) -> (Vec<Rrset>, Vec<Rrset>) {
+    let mk = |i: usize, octet: usize| Rrset {
+        name: format!("host{i:05}"),
+        rtype: if i % 3 == 0 { "TXT" } else { "A" }.to_string(),
+        ttl: 3600,
+        values: if i % 3 == 0 {
+            vec![
+                format!("\"token-{i}-{octet}\""),
+                format!("v=spf1 ip4:192.0.2.{} -all", i % 250),
+            ]
+        } else {
+            vec![
+                format!("192.0.{}.{}", i % 250, octet),
+                format!("198.51.{}.{}", i % 250, octet),
+            ]
+        },
+    };
+    let live: Vec<Rrset> = (0..n).map(|i| mk(i, 1)).collect();
+    let third = diffs / 3;
+    let mut desired: Vec<Rrset> = Vec::with_capacity(n);
+    for i in 0..n {
+        if i < third {
+            desired.push(mk(i, 2));
+        } else if i >= 2 * third {
+            let mut r = mk(i, 1);
+            r.values.reverse();
+            desired.push(r);
+        }
+    }
+    desired.extend((0..diffs - 2 * third).map(|i| mk(n + i, 1)));
+    (live, desired)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn rr(name: &str, t: &str, ttl: u32, values: &[&str]) -> Rrset {
-        Rrset {
-            name: name.into(),
-            rtype: t.into(),
-            ttl,
-            values: values.iter().map(|s| s.to_string()).collect(),
-        }
+        Rrset::new(name, t, ttl, values)
     }
 
     fn live() -> Vec<Rrset> {
@@ -380,46 +411,11 @@ mod tests {
     #[test]
     fn large_plan_counts_every_difference() {
         // Timing lives in examples/diff_bench.rs (scripts/bench.sh), not here.
-        let (live, desired) = bench_zones(5000, 300);
+        let (live, desired) = sample_zones(5000, 300);
         let p = plan(&live, &desired, Mode::Replace);
         assert_eq!(p.summary.changed, 100);
         assert_eq!(p.summary.added, 100);
         assert_eq!(p.summary.removed, 100);
         assert_eq!(p.summary.unchanged, 4800);
-    }
-
-    /// `n` live rrsets and a desired set with `diffs` differences: a third
-    /// changed, a third removed, a third added; the rest reordered only.
-    fn bench_zones(n: usize, diffs: usize) -> (Vec<Rrset>, Vec<Rrset>) {
-        let mk = |i: usize, octet: usize| Rrset {
-            name: format!("host{i:05}"),
-            rtype: if i % 3 == 0 { "TXT" } else { "A" }.to_string(),
-            ttl: 3600,
-            values: if i % 3 == 0 {
-                vec![
-                    format!("\"token-{i}-{octet}\""),
-                    format!("v=spf1 ip4:192.0.2.{} -all", i % 250),
-                ]
-            } else {
-                vec![
-                    format!("192.0.{}.{}", i % 250, octet),
-                    format!("198.51.{}.{}", i % 250, octet),
-                ]
-            },
-        };
-        let live: Vec<Rrset> = (0..n).map(|i| mk(i, 1)).collect();
-        let third = diffs / 3;
-        let mut desired: Vec<Rrset> = Vec::with_capacity(n);
-        for i in 0..n {
-            if i < third {
-                desired.push(mk(i, 2));
-            } else if i >= 2 * third {
-                let mut r = mk(i, 1);
-                r.values.reverse();
-                desired.push(r);
-            }
-        }
-        desired.extend((0..diffs - 2 * third).map(|i| mk(n + i, 1)));
-        (live, desired)
     }
 }

@@ -38,6 +38,18 @@ pub struct Rrset {
 }
 
 /// Gandi's TTL when none is given (a PUT without `rrset_ttl` resets to it).
+impl Rrset {
+    /// An rrset from string slices (tests, benchmarks, fixtures).
+    pub fn new(name: &str, rtype: &str, ttl: u32, values: &[&str]) -> Rrset {
+        Rrset {
+            name: name.to_string(),
+            rtype: rtype.to_string(),
+            ttl,
+            values: values.iter().map(|v| v.to_string()).collect(),
+        }
+    }
+}
+
 pub const DEFAULT_TTL: u32 = 10800;
 
 /// Lowest TTL Gandi accepts.

@@ -453,12 +453,7 @@ mod tests {
     use crate::dns::rrset_from_gandi;
 
     fn rr(name: &str, t: &str, ttl: u32, values: &[&str]) -> Rrset {
-        Rrset {
-            name: name.into(),
-            rtype: t.into(),
-            ttl,
-            values: values.iter().map(|s| s.to_string()).collect(),
-        }
+        Rrset::new(name, t, ttl, values)
     }
 
     fn detail(e: &SkillError, k: &str) -> String {
