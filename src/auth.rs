@@ -330,6 +330,85 @@ fn read_token_file(path: &Path) -> SkillResult<Option<(Token, u32)>> {
     Ok(Some((Token::parse(trimmed, &source)?, mode)))
 }
 
+/// Where a renewed token goes: the file it came from, or, for a token from
+/// the environment, the selection's own `api_token` file.
+pub fn renewal_target(env: &Env, credential: &Credential) -> SkillResult<PathBuf> {
+    match &credential.file {
+        Some(path) => Ok(path.clone()),
+        None => Ok(Selection {
+            sandbox: credential.sandbox,
+            profile: credential.profile.clone(),
+        }
+        .credentials_dir(env)?
+        .join("api_token")),
+    }
+}
+
+/// Stores a new secret at `path` atomically with mode 0600 (temp file in the
+/// same folder, then rename); an existing file is kept as `<name>.previous`.
+/// Returns the `.previous` path when one was kept, and the new token (so the
+/// output guard can redact it too). The secret is checked like any stored
+/// token before anything is written.
+pub fn store_token(path: &Path, secret: &str) -> SkillResult<(Option<PathBuf>, Token)> {
+    let token = Token::parse(secret.trim(), "Gandi's renewal answer")?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let fail = |what: &str, e: std::io::Error| {
+        SkillError::new(
+            ErrorCode::ConfigInvalid,
+            format!("the token was renewed but could not be stored: {what} {}: {}", dir.display(), e.kind()),
+        )
+        .with_hint("the previous token stays valid until its own expiry; fix the folder's permissions and renew again, or create a token at the Gandi admin PAT page and run scripts/setup_token.sh")
+    };
+    create_private_dir(dir).map_err(|e| fail("cannot create", e))?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("api_token");
+    let previous = dir.join(format!("{name}.previous"));
+    let kept = if path.is_file() {
+        let old = std::fs::read(path).map_err(|e| fail("cannot read the old token in", e))?;
+        write_private(&dir.join(format!(".{name}.previous.tmp")), &old, &previous)
+            .map_err(|e| fail("cannot keep the old token in", e))?;
+        Some(previous)
+    } else {
+        None
+    };
+    let mut content = token.0.clone().into_bytes();
+    content.push(b'\n');
+    write_private(&dir.join(format!(".{name}.tmp")), &content, path)
+        .map_err(|e| fail("cannot write in", e))?;
+    Ok((kept, token))
+}
+
+/// Writes `bytes` to `tmp` (mode 0600, created fresh) and renames it to `dest`.
+fn write_private(tmp: &Path, bytes: &[u8], dest: &Path) -> std::io::Result<()> {
+    use std::io::Write;
+    let _ = std::fs::remove_file(tmp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(tmp, dest)
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
 #[cfg(unix)]
 fn file_mode(meta: &std::fs::Metadata) -> u32 {
     use std::os::unix::fs::PermissionsExt;

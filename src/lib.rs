@@ -30,14 +30,14 @@ use safety::Done;
 /// exit code. Never panics: a panic inside becomes an `internal` reply.
 pub fn run(input: &[u8], env: &Env) -> (String, i32) {
     let caught = catch_unwind(AssertUnwindSafe(|| run_request(input, env)));
-    let (outcome, secret) = match caught {
+    let (outcome, secrets) = match caught {
         Ok(done) => done,
         Err(_) => (
             Outcome::from_error(
                 None,
                 SkillError::internal("gandi-skill hit an internal error (a panic was caught)"),
             ),
-            None,
+            Vec::new(),
         ),
     };
     let line = match serde_json::to_string(&outcome.reply) {
@@ -45,10 +45,13 @@ pub fn run(input: &[u8], env: &Env) -> (String, i32) {
         Err(_) => r#"{"status":"error","action":null,"error":{"code":"internal","message":"the reply could not be serialized","hint":null,"http_status":null,"details":{}}}"#.to_string(),
     };
     // Defence in depth: whatever path a value took, the secret never leaves.
-    let line = match &secret {
-        Some(token) if token.appears_in(&line) => token.redact(&line),
-        _ => line,
-    };
+    let line = secrets.iter().fold(line, |line, token| {
+        if token.appears_in(&line) {
+            token.redact(&line)
+        } else {
+            line
+        }
+    });
     (line, outcome.exit_code)
 }
 
@@ -63,7 +66,7 @@ pub fn reject_input(why: &str) -> (String, i32) {
     (line, outcome.exit_code)
 }
 
-fn run_request(input: &[u8], env: &Env) -> (Outcome, Option<auth::Token>) {
+fn run_request(input: &[u8], env: &Env) -> (Outcome, Vec<auth::Token>) {
     // Debug builds only: lets the tests prove that a panic still yields one
     // JSON reply (exit 70) and prints nothing else. Release builds never read it.
     if cfg!(debug_assertions) && env.flag("GANDI_SKILL_TEST_PANIC") {
@@ -71,11 +74,11 @@ fn run_request(input: &[u8], env: &Env) -> (Outcome, Option<auth::Token>) {
     }
     let envelope = match protocol::read_envelope(input) {
         Ok(e) => e,
-        Err((action, err)) => return (Outcome::from_error(action, err), None),
+        Err((action, err)) => return (Outcome::from_error(action, err), Vec::new()),
     };
     let Some(action) = ActionId::from_name(&envelope.action) else {
         let err = actions::unknown_action(&envelope.action);
-        return (Outcome::from_error(Some(envelope.action), err), None);
+        return (Outcome::from_error(Some(envelope.action), err), Vec::new());
     };
     let ran = actions::dispatch(env, action, &envelope.common, envelope.params);
     let name = action.name().to_string();
@@ -115,5 +118,5 @@ fn run_request(input: &[u8], env: &Env) -> (Outcome, Option<auth::Token>) {
             exit_code: 3,
         },
     };
-    (outcome, ran.secret)
+    (outcome, ran.secrets)
 }

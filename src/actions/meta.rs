@@ -7,8 +7,10 @@ use serde_json::Value;
 
 use super::{ActionId, Ctx};
 use crate::auth::Scheme;
-use crate::error::SkillResult;
+use crate::client::{encode, Body};
+use crate::error::{ErrorCode, SkillError, SkillResult};
 use crate::safety::Done;
+use ureq::http::Method;
 
 /// Warn when a token expires within this many days.
 const EXPIRY_WARNING_DAYS: i64 = 7;
@@ -179,5 +181,169 @@ pub fn token_check(ctx: &mut Ctx, _p: NoParams) -> SkillResult<Done<TokenReport>
         api_url,
         account: AccountSummary::from_user_info(&user),
         token,
+    }))
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRenewParams {
+    /// Renew this Personal Access Token (by id) instead of the one in use.
+    #[serde(default)]
+    pub pat_id: Option<String>,
+    /// The new expiry (RFC 3339, e.g. `2027-03-01T00:00:00Z`); by default the token keeps its lifetime.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+}
+
+/// What renewing would do.
+#[derive(Serialize, JsonSchema)]
+pub struct TokenRenewPreview {
+    /// Where the credential in use comes from.
+    pub credential_source: String,
+    /// The file the new token will be written to (mode 0600).
+    pub token_file: String,
+    /// Where the file's current content will be kept.
+    pub previous_file: String,
+    /// The Gandi route that will be called.
+    pub route: String,
+    pub pat_id: Option<String>,
+    pub expires_at: Option<String>,
+    /// The current token's expiry, when introspection answers.
+    pub current_expires_at: Option<String>,
+}
+
+/// The renewed token, described (its secret is only in the file).
+#[derive(Serialize, JsonSchema)]
+pub struct TokenRenewed {
+    /// The file now holding the new token.
+    pub token_file: String,
+    /// Where the previous file content was kept, if there was one.
+    pub previous_file: Option<String>,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub expires_at: Option<String>,
+    pub scopes: Vec<String>,
+}
+
+pub fn token_renew(ctx: &mut Ctx, p: TokenRenewParams) -> SkillResult<Done<TokenRenewed>> {
+    if let Some(id) = &p.pat_id {
+        if id.is_empty()
+            || id.len() > 64
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(SkillError::invalid_param(
+                "pat_id",
+                Some(id),
+                "a token id as the Gandi admin PAT page or token.check shows it",
+            ));
+        }
+    }
+    if let Some(at) = &p.expires_at {
+        match crate::time::parse_rfc3339(at) {
+            Some(t) if t > ctx.env.unix_now() => {}
+            _ => {
+                return Err(SkillError::invalid_param(
+                    "expires_at",
+                    Some(at),
+                    "a future date in RFC 3339 form, e.g. 2027-03-01T00:00:00Z",
+                ))
+            }
+        }
+    }
+    let env = ctx.env;
+    let client = ctx.client()?;
+    let cred = client.credential().clone();
+    if cred.scheme == Scheme::Apikey {
+        return Err(SkillError::new(
+            ErrorCode::Refused,
+            format!("the credential from {} is a legacy API key, which cannot be renewed through the API", cred.source),
+        )
+        .with_hint("create a Personal Access Token at https://admin.gandi.net/organizations/account/pat and store it with scripts/setup_token.sh"));
+    }
+    let target = crate::auth::renewal_target(env, &cred)?;
+    let path = match &p.pat_id {
+        Some(id) => format!("organization/personal-access-tokens/{}", encode(id)),
+        None => "organization/access-tokens".to_string(),
+    };
+    let now = env.unix_now();
+    let current_expires_at = client
+        .tokeninfo()
+        .and_then(|v| v.get("expires_in").and_then(Value::as_i64))
+        .map(|s| crate::time::format_rfc3339(now + s));
+    let preview = TokenRenewPreview {
+        credential_source: cred.source.clone(),
+        token_file: target.display().to_string(),
+        previous_file: format!("{}.previous", target.display()),
+        route: format!("POST /v5/{path}"),
+        pat_id: p.pat_id.clone(),
+        expires_at: p.expires_at.clone(),
+        current_expires_at,
+    };
+    let message = format!(
+        "This asks Gandi for a new token and writes it to {} (the current file is kept as {}.previous). Repeat with \"confirm\": true only after the user's explicit yes.",
+        target.display(),
+        target.display()
+    );
+    if let Some(stop) = ctx.gate(message, &preview)? {
+        return Ok(stop);
+    }
+    let mut body = serde_json::Map::new();
+    if let Some(at) = &p.expires_at {
+        body.insert("expires_at".into(), Value::from(at.as_str()));
+    }
+    let answer = ctx
+        .client()?
+        .send(Method::POST, &path, Body::Json(&Value::Object(body)), &[])?;
+    let secret = answer
+        .body
+        .get("access_token")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if secret.is_empty() {
+        return Err(SkillError::new(
+            ErrorCode::UnexpectedResponse,
+            "Gandi's renewal answer holds no access_token; nothing was stored",
+        )
+        .with_hint("check the token's state with {\"action\":\"token.check\"}"));
+    }
+    let stored = crate::auth::store_token(&target, secret);
+    // Whatever happens next, the new secret is redacted from the output too.
+    if let Ok((_, token)) = &stored {
+        ctx.secrets.push(token.clone());
+    }
+    let (previous, _) = stored?;
+    if cred.file.is_none() {
+        ctx.warnings.push(format!(
+            "the new token is in {}; {} still holds the old one: unset it (or update it) so the new token is used",
+            target.display(),
+            cred.source.trim_start_matches("env:")
+        ));
+    }
+    let s = |k: &str| {
+        answer
+            .body
+            .get(k)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    Ok(Done::Result(TokenRenewed {
+        token_file: target.display().to_string(),
+        previous_file: previous.map(|p| p.display().to_string()),
+        id: s("id"),
+        name: s("name"),
+        expires_at: s("expires_at"),
+        scopes: answer
+            .body
+            .get("scopes")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
     }))
 }

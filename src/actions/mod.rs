@@ -84,6 +84,11 @@ catalog! {
         permission: "any valid token",
         routes: ["GET /v5/organization/user-info", "GET https://id.gandi.net/tokeninfo"],
         summary: "Where the credential comes from, its scheme, file mode, sandbox or not, the account behind it, expiry and scopes.";
+    TokenRenew = "token.renew", Destructive, meta::token_renew,
+        params: meta::TokenRenewParams, result: meta::TokenRenewed, preview: meta::TokenRenewPreview,
+        permission: "a valid Personal Access Token (renewal needs no extra permission)",
+        routes: ["POST /v5/organization/access-tokens", "POST /v5/organization/personal-access-tokens/{pat_id}"],
+        summary: "Renews the Personal Access Token in use (or pat_id) and stores the new one in the token file (0600, old kept as .previous); the secret is never printed.";
     AccountWhoami = "account.whoami", Read, account::whoami,
         params: meta::NoParams, result: account::Whoami, preview: NoPreview,
         permission: "any valid token",
@@ -184,6 +189,8 @@ pub struct Ctx<'a> {
     pub action: ActionId,
     pub meta: Meta,
     pub warnings: Vec<String>,
+    /// Secrets met on the way besides the credential (a renewed token).
+    pub secrets: Vec<auth::Token>,
     client: Option<Client>,
 }
 
@@ -199,6 +206,7 @@ impl<'a> Ctx<'a> {
                 ..Meta::default()
             },
             warnings: Vec::new(),
+            secrets: Vec::new(),
             client: None,
         }
     }
@@ -289,8 +297,8 @@ pub struct Ran {
     pub outcome: SkillResult<Done<Value>>,
     pub meta: Meta,
     pub warnings: Vec<String>,
-    /// The secret used, if any, so the last output guard can redact it.
-    pub secret: Option<auth::Token>,
+    /// The secrets used or received, so the last output guard can redact them.
+    pub secrets: Vec<auth::Token>,
 }
 
 /// Runs one action whose envelope was read.
@@ -307,7 +315,13 @@ pub fn dispatch(
     }
     Ran {
         outcome,
-        secret: ctx.client.as_ref().map(|c| c.credential().token.clone()),
+        secrets: ctx
+            .client
+            .as_ref()
+            .map(|c| c.credential().token.clone())
+            .into_iter()
+            .chain(ctx.secrets)
+            .collect(),
         meta: ctx.meta,
         warnings: ctx.warnings,
     }

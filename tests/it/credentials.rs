@@ -269,3 +269,99 @@ fn token_check_with_a_rejected_token_is_the_diagnosis() {
     );
     assert_eq!(err["http_status"], 401);
 }
+
+#[test]
+fn token_renew_previews_then_replaces_the_file_and_never_prints_the_new_secret() {
+    let fake = FakeGandi::start();
+    let skill = Skill::new(Some(&fake)).token_file("api_token", TOKEN_FULL, 0o600);
+    let path = skill.config_dir().join("api_token");
+    let run = skill.run(r#"{"action":"token.renew"}"#);
+    assert_eq!(run.status(), "needs_confirmation", "{}", run.stdout);
+    assert_eq!(run.code, 3);
+    assert_eq!(
+        run.reply["preview"]["token_file"],
+        path.display().to_string()
+    );
+    assert!(fake.requests().iter().all(|r| r.method == "GET"));
+
+    fake.clear_requests();
+    let run = skill.run(r#"{"action":"token.renew","confirm":true}"#);
+    let r = run.assert_ok();
+    assert_eq!(r["token_file"], path.display().to_string());
+    let posts: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].path, "/v5/organization/access-tokens");
+    let new_token = std::fs::read_to_string(&path)
+        .expect("token file")
+        .trim()
+        .to_string();
+    assert_ne!(new_token, TOKEN_FULL);
+    assert!(
+        !run.stdout.contains(&new_token),
+        "the new secret is never printed"
+    );
+    let previous = skill.config_dir().join("api_token.previous");
+    assert_eq!(
+        std::fs::read_to_string(&previous).expect("previous").trim(),
+        TOKEN_FULL
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for p in [&path, &previous] {
+            let mode = std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", p.display());
+        }
+    }
+    // The stored token is the one used next.
+    fake.clear_requests();
+    let skill = skill.secret(&new_token);
+    skill.run(WHOAMI).assert_ok();
+    assert_eq!(
+        authorization_seen(&fake),
+        vec![format!("Bearer {new_token}")]
+    );
+}
+
+#[test]
+fn token_renew_from_the_environment_writes_the_config_file_and_warns() {
+    let fake = FakeGandi::start();
+    let skill = Skill::with_env_token(&fake, TOKEN_FULL);
+    let run =
+        skill.run(r#"{"action":"token.renew","confirm":true,"expires_at":"2099-01-01T00:00:00Z"}"#);
+    let r = run.assert_ok();
+    let path = skill.config_dir().join("api_token");
+    assert_eq!(r["token_file"], path.display().to_string());
+    assert_eq!(r["previous_file"], serde_json::Value::Null);
+    assert!(r["expires_at"].as_str().unwrap().starts_with("2099-01-01"));
+    assert!(run.reply["warnings"]
+        .to_string()
+        .contains("GANDI_API_TOKEN still holds the old one"));
+    let body = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .expect("POST")
+        .json();
+    assert_eq!(body["expires_at"], "2099-01-01T00:00:00Z");
+    let new_token = std::fs::read_to_string(&path)
+        .expect("file")
+        .trim()
+        .to_string();
+    assert!(!run.stdout.contains(&new_token));
+
+    let run = skill.run(r#"{"action":"token.renew","confirm":true,"expires_at":"yesterday"}"#);
+    assert_eq!(
+        run.assert_error("request.invalid_params", 2)["details"]["field"],
+        "expires_at"
+    );
+    let run = Skill::new(Some(&fake))
+        .env("GANDI_API_KEY", APIKEY_LEGACY)
+        .secret(APIKEY_LEGACY)
+        .run(r#"{"action":"token.renew","confirm":true}"#);
+    run.assert_error("safety.refused", 6);
+}
