@@ -144,7 +144,10 @@ impl SkillError {
         };
         let mut err = SkillError::new(ErrorCode::InvalidParams, message)
             .with_detail("field", field)
-            .with_detail("expected", expected);
+            .with_detail("expected", expected)
+            .with_hint(format!(
+                "nothing was sent to Gandi; correct `{field}` and send the request again"
+            ));
         if let Some(v) = value {
             err = err.with_detail("value", v);
         }

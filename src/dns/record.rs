@@ -79,7 +79,7 @@ pub fn cname_clash(name: &str, rtype: &str, existing_types_at_name: &[&str]) -> 
         .any(|t| t.eq_ignore_ascii_case("CNAME"))
     {
         return Some(format!(
-            "`{shown}` has a CNAME record; a {rtype} record cannot coexist with a CNAME at the \
+            "`{shown}` has a CNAME record; {rtype} records cannot coexist with a CNAME at the \
              same name: remove the CNAME first or use another name"
         ));
     }
