@@ -340,3 +340,34 @@ fn debug_logs_go_to_stderr_without_the_secret() {
     );
     assert!(!run.stderr.contains(TOKEN_FULL));
 }
+
+#[test]
+fn gandi_validation_errors_are_kept_in_details() {
+    let fake = FakeGandi::start();
+    fake.inject(fault(
+        "PUT",
+        "/v5/livedns/domains/example.com/records",
+        1,
+        FaultKind::ValidationError {
+            name: "items".into(),
+            description: "'toto': must be an IP address".into(),
+        },
+    ));
+    let run = Skill::with_env_token(&fake, TOKEN_FULL).run(
+        r#"{"action":"dns.records.set","confirm":true,"snapshot":false,"domain":"example.com","name":"@","type":"A","values":["192.0.2.9"]}"#,
+    );
+    let err = run.assert_error("api.rejected", 1);
+    assert_eq!(err["http_status"], 400);
+    assert_eq!(err["details"]["errors"][0]["name"], "items");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("must be an IP address"),
+        "{err}"
+    );
+    assert_eq!(
+        fake.requests().iter().filter(|r| r.method == "PUT").count(),
+        1
+    );
+}

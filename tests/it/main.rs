@@ -13,3 +13,4 @@ mod generated;
 mod properties;
 mod protocol;
 mod read_actions;
+mod scripts;

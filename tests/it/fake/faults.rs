@@ -27,6 +27,8 @@ pub enum FaultKind {
     Stall { millis: u64 },
     /// Read the request, then close the socket without answering.
     DropConnection,
+    /// 400 with Gandi's validation shape `{"status":"error","errors":[…]}`.
+    ValidationError { name: String, description: String },
     /// A JSON error body that quotes the request's Authorization header back
     /// (a hostile or broken proxy): the client must never print it.
     EchoAuthorization { status: u16 },

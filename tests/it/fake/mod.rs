@@ -213,6 +213,9 @@ fn dispatch(shared: &Shared, raw: RawRequest) -> Outcome {
             retry_after,
         }) => faults::status_response(status, retry_after.as_deref()),
         Some(FaultKind::HtmlBody { status }) => faults::html_response(status),
+        Some(FaultKind::ValidationError { name, description }) => {
+            crate::fake::http::validation_error("body", &name, &description)
+        }
         Some(FaultKind::EchoAuthorization { status }) => faults::echo_response(
             status,
             req.headers
