@@ -629,6 +629,21 @@ fn check_zone_cnames(zone: &[Rrset]) -> SkillResult<()> {
     Ok(())
 }
 
+/// Gandi manages the apex NS of a LiveDNS zone (it cannot be changed), and
+/// its records list may not show it while a zone file does. When the live
+/// zone lists no apex NS, a desired one is left out, with a warning, rather
+/// than planned as an addition Gandi would refuse.
+fn without_unmanaged_apex_ns(ctx: &mut Ctx, live: &[Rrset], desired: Vec<Rrset>) -> Vec<Rrset> {
+    let apex_ns = |r: &Rrset| r.name == "@" && r.rtype == "NS";
+    if live.iter().any(apex_ns) || !desired.iter().any(apex_ns) {
+        return desired;
+    }
+    ctx.warnings.push(
+        "the apex NS records were left out: Gandi manages the zone's own nameservers (to move the domain to other nameservers, change the domain's nameservers instead)".into(),
+    );
+    desired.into_iter().filter(|r| !apex_ns(r)).collect()
+}
+
 /// Diff, preview, gate, snapshot and ONE write request for a desired zone.
 fn apply_desired(
     ctx: &mut Ctx,
@@ -638,6 +653,7 @@ fn apply_desired(
     mode: Mode,
     snapshot: Option<bool>,
 ) -> SkillResult<Done<DnsChangeResult>> {
+    let desired = without_unmanaged_apex_ns(ctx, live, desired);
     let plan = dns::diff::plan(live, &desired, mode);
     let resulting = plan.resulting_zone(live, mode);
     check_zone_cnames(&resulting)?;

@@ -564,3 +564,27 @@ fn snapshots_create_get_delete() {
     ))
     .assert_error("api.not_found", 1);
 }
+
+#[test]
+fn a_zone_file_with_gandis_apex_ns_lines_imports_as_an_empty_diff() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    let export = s.run(r#"{"action":"dns.zone.export","domain":"example.com"}"#);
+    let mut text = export.assert_ok()["zone_text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    text.push_str("@ 10800 IN NS ns-1.gandi.net.\n@ 10800 IN NS ns-2.gandi.net.\n");
+    fake.clear_requests();
+    let run = s.run(
+        &json!({"action":"dns.zone.import","domain":"example.com","zone_text":text,"confirm":true})
+            .to_string(),
+    );
+    assert_eq!(run.assert_ok()["applied"], false, "{}", run.stdout);
+    assert!(
+        run.reply["warnings"].to_string().contains("apex NS"),
+        "{}",
+        run.stdout
+    );
+    assert!(fake.requests().iter().all(|r| r.method == "GET"));
+}
