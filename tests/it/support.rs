@@ -229,16 +229,23 @@ pub fn validate_reply(reply: &Value) {
         errors.is_empty(),
         "reply does not match schemas/reply.json: {errors:?}\n{reply}"
     );
-    if reply["status"] == "ok" {
+    // An ok result, or a needs_confirmation preview (the dry-run result), must
+    // match the action's result schema (for non-read actions: result or preview).
+    let part = match reply["status"].as_str() {
+        Some("ok") => Some(&reply["result"]),
+        Some("needs_confirmation") => Some(&reply["preview"]),
+        _ => None,
+    };
+    if let Some(part) = part {
         let action = reply["action"].as_str().expect("action");
-        let result = compile(&format!("schemas/actions/{action}.result.json"));
-        let errors: Vec<String> = result
-            .iter_errors(&reply["result"])
+        let schema = compile(&format!("schemas/actions/{action}.result.json"));
+        let errors: Vec<String> = schema
+            .iter_errors(part)
             .map(|e| format!("{} at {}", e, e.instance_path()))
             .collect();
         assert!(
             errors.is_empty(),
-            "result does not match {action}.result.json: {errors:?}\n{reply}"
+            "{action}: does not match {action}.result.json: {errors:?}\n{reply}"
         );
     }
 }
