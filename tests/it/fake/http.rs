@@ -17,20 +17,22 @@ pub struct Req {
     pub body: String,
 }
 
+/// The first value for `key` among name/value pairs (headers are stored
+/// with lowercased names, so header look-ups lowercase `key` first).
+pub fn find_pair<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
 impl Req {
     pub fn header(&self, name: &str) -> Option<&str> {
-        let name = name.to_ascii_lowercase();
-        self.headers
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_str())
+        find_pair(&self.headers, &name.to_ascii_lowercase())
     }
 
     pub fn query_value(&self, key: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        find_pair(&self.query, key)
     }
 
     /// True when the client asked for `text/plain` (zone file export).

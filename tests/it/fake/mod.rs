@@ -56,18 +56,11 @@ pub struct Recorded {
 
 impl Recorded {
     pub fn header(&self, name: &str) -> Option<&str> {
-        let name = name.to_ascii_lowercase();
-        self.headers
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_str())
+        crate::fake::http::find_pair(&self.headers, &name.to_ascii_lowercase())
     }
 
-    pub fn query_value(&self, k: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.as_str())
+    pub fn query_value(&self, key: &str) -> Option<&str> {
+        crate::fake::http::find_pair(&self.query, key)
     }
 
     /// The body parsed as JSON, `Null` when it is not JSON.
