@@ -345,6 +345,9 @@ impl Client {
                     format!(
                         "Gandi returned the same page of {path} twice; stopped to avoid a loop"
                     ),
+                )
+                .with_hint(
+                    "try again in a minute; if it keeps happening, read one page at a time with \"page\" and \"per_page\"",
                 ));
             }
             previous_first = items.first().cloned();

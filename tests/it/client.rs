@@ -97,6 +97,33 @@ fn one_page_when_asked_and_sharing_id_merged_into_every_query() {
 }
 
 #[test]
+fn a_list_whose_pages_repeat_stops_with_an_error_instead_of_looping() {
+    let mut state = State::seeded();
+    state.add_domains(250);
+    let fake = FakeGandi::start_with(state);
+    // From the second request on, every page comes back as the first one.
+    fake.inject(fault(
+        "GET",
+        "/v5/domain/domains",
+        100,
+        FaultKind::IgnorePage,
+    ));
+    let run = Skill::with_env_token(&fake, TOKEN_FULL).run(LIST);
+    let err = run.assert_error("api.unexpected_response", 1);
+    assert!(
+        err["message"].as_str().unwrap_or("").contains("same page"),
+        "{err}"
+    );
+    assert!(
+        err["hint"].as_str().unwrap_or("").contains("per_page"),
+        "{err}"
+    );
+    let reqs = fake.requests();
+    assert_eq!(reqs.len(), 2, "stopped at the first repeat: {reqs:?}");
+    assert_eq!(reqs[1].query_value("page"), Some("2"));
+}
+
+#[test]
 fn a_get_after_429_with_retry_after_succeeds_on_the_second_try() {
     let fake = FakeGandi::start();
     fake.inject(fault(

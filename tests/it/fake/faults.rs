@@ -32,6 +32,9 @@ pub enum FaultKind {
     /// A JSON error body that quotes the request's Authorization header back
     /// (a hostile or broken proxy): the client must never print it.
     EchoAuthorization { status: u16 },
+    /// Answer as if the request had no `page` parameter (a broken cache or
+    /// proxy): every page of a list comes back as the first one.
+    IgnorePage,
 }
 
 impl Fault {

@@ -229,6 +229,11 @@ fn dispatch(shared: &Shared, raw: RawRequest) -> Outcome {
             }
             route(shared, &req)
         }
+        Some(FaultKind::IgnorePage) => {
+            let mut first_page = req.clone();
+            first_page.query.retain(|(k, _)| k != "page");
+            route(shared, &first_page)
+        }
         None => route(shared, &req),
     };
     Outcome::Respond(resp.finish(SystemTime::now()))
