@@ -20,6 +20,8 @@ const SANDBOX_ID: &str = "https://id.sandbox.gandi.net";
 pub const PER_PAGE: u32 = 100;
 /// A list never reads more pages than this (a loop guard, not a limit users meet).
 const MAX_PAGES: u32 = 10_000;
+/// How long the optional token introspection may take.
+const TOKENINFO_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_TRIES: u32 = 3;
 const RETRY_BUDGET: Duration = Duration::from_secs(20);
 const MAX_RETRY_WAIT: Duration = Duration::from_secs(10);
@@ -180,6 +182,8 @@ pub struct Client {
     permission: &'static str,
     debug: bool,
     started: Instant,
+    /// The overall timeout of one request.
+    timeout: Duration,
 }
 
 impl Client {
@@ -220,6 +224,7 @@ impl Client {
             permission,
             debug: env.debug(),
             started: Instant::now(),
+            timeout: Duration::from_secs(timeout),
         })
     }
 
@@ -383,11 +388,17 @@ impl Client {
 
     /// `GET {id host}/tokeninfo`: the token's expiry and scopes, `None` when
     /// the id host does not answer usefully.
+    ///
+    /// The answer is optional, so it gets one try within `TOKENINFO_TIMEOUT`:
+    /// a stalled id host never holds `token.check` for the full timeout.
     pub fn tokeninfo(&self) -> Option<Value> {
         let url = format!("{}/tokeninfo", self.endpoints.id);
-        let answer = self.exchange(Method::GET, &url, Body::None, &[]).ok()?;
-        match answer.body {
-            Value::Object(_) => Some(answer.body),
+        let limit = Some(TOKENINFO_TIMEOUT.min(self.timeout));
+        match self.attempt(&Method::GET, &url, &Body::None, &[], limit) {
+            Attempt::Done(Answer {
+                body: body @ Value::Object(_),
+                ..
+            }) => Some(body),
             _ => None,
         }
     }
@@ -448,7 +459,7 @@ impl Client {
         let mut tries = 0;
         loop {
             tries += 1;
-            let attempt = self.attempt(&method, url, &body, headers);
+            let attempt = self.attempt(&method, url, &body, headers, None);
             let wait = match &attempt {
                 Attempt::Done(..) => None,
                 Attempt::Status(429 | 502 | 503 | 504, headers, _) => {
@@ -476,8 +487,35 @@ impl Client {
         }
     }
 
-    fn attempt(&self, method: &Method, url: &str, body: &Body, extra: &[(&str, &str)]) -> Attempt {
+    /// Sends one request on the run's agent, with `limit` as its overall
+    /// timeout when given.
+    fn run<S: ureq::AsSendBody>(
+        &self,
+        request: http::Request<S>,
+        limit: Option<Duration>,
+    ) -> Result<http::Response<ureq::Body>, ureq::Error> {
+        match limit {
+            Some(d) => self.agent.run(
+                self.agent
+                    .configure_request(request)
+                    .timeout_global(Some(d))
+                    .build(),
+            ),
+            None => self.agent.run(request),
+        }
+    }
+
+    /// One HTTP exchange; `limit` shortens the agent's overall timeout.
+    fn attempt(
+        &self,
+        method: &Method,
+        url: &str,
+        body: &Body,
+        extra: &[(&str, &str)],
+        limit: Option<Duration>,
+    ) -> Attempt {
         let started = Instant::now();
+
         let mut builder = http::Request::builder()
             .method(method.clone())
             .uri(url)
@@ -493,15 +531,15 @@ impl Client {
             builder = builder.header(*k, *v);
         }
         let result = match body {
-            Body::None => builder.body(()).map(|r| self.agent.run(r)),
+            Body::None => builder.body(()).map(|r| self.run(r, limit)),
             Body::Json(v) => builder
                 .header("Content-Type", "application/json")
                 .body(serde_json::to_vec(v).unwrap_or_default())
-                .map(|r| self.agent.run(r)),
+                .map(|r| self.run(r, limit)),
             Body::Text(t) => builder
                 .header("Content-Type", "text/plain")
                 .body(t.as_bytes().to_vec())
-                .map(|r| self.agent.run(r)),
+                .map(|r| self.run(r, limit)),
         };
         let path_only = url
             .split('?')

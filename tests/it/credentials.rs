@@ -1,7 +1,9 @@
 //! Credentials as the user sets them up: lookup order, profiles, sandbox
 //! separation, token-file checks, and `token.check`'s report.
 
-use crate::fake::{FakeGandi, APIKEY_LEGACY, TOKEN_FULL, TOKEN_READONLY, TOKEN_SOON};
+use crate::fake::{
+    FakeGandi, Fault, FaultKind, APIKEY_LEGACY, TOKEN_FULL, TOKEN_READONLY, TOKEN_SOON,
+};
 use crate::support::Skill;
 
 const WHOAMI: &str = r#"{"action":"account.whoami"}"#;
@@ -248,6 +250,39 @@ fn token_check_reports_source_scheme_account_and_expiry() {
         fake.requests().iter().all(|r| r.path != "/tokeninfo"),
         "legacy keys skip introspection"
     );
+}
+
+#[test]
+fn token_check_does_not_wait_on_a_stalled_id_host() {
+    let fake = FakeGandi::start();
+    fake.inject(Fault::on(
+        "GET",
+        "/tokeninfo",
+        3,
+        FaultKind::Stall { millis: 25_000 },
+    ));
+    let started = std::time::Instant::now();
+    let run = Skill::with_env_token(&fake, TOKEN_FULL).run(r#"{"action":"token.check"}"#);
+    let waited = started.elapsed();
+    let r = run.assert_ok();
+    assert_eq!(
+        r["account"]["username"], "jdoe",
+        "the account still comes back"
+    );
+    assert_eq!(r["token"], serde_json::Value::Null);
+    assert!(
+        run.reply["warnings"].to_string().contains("did not answer"),
+        "{}",
+        run.stdout
+    );
+    let asked = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/tokeninfo")
+        .count();
+    assert_eq!(asked, 1, "the optional introspection is tried once");
+    // Well under the 25 s stall and the 30 s request timeout.
+    assert!(waited < std::time::Duration::from_secs(15), "{waited:?}");
 }
 
 #[test]
