@@ -68,7 +68,9 @@ fn describe_serde_error(path: &str, message: &str, accepted: &[String]) -> Skill
         } else {
             expected.iter().map(String::as_str).collect()
         };
-        let hint = match did_you_mean(field, &candidates) {
+        let suggestion =
+            same_meaning(field, &candidates).or_else(|| did_you_mean(field, &candidates));
+        let hint = match suggestion {
             Some(s) => format!(
                 "did you mean `{}`? Unknown fields are never ignored",
                 join_path(parent, s)
@@ -147,6 +149,30 @@ fn expected_list(message: &str) -> Vec<String> {
         .collect()
 }
 
+/// Names an agent carries over from Gandi's API or other tools, and the
+/// parameter that means the same here.
+const SAME_MEANING: &[(&str, &str)] = &[
+    ("fqdn", "domain"),
+    ("zone", "domain"),
+    ("domain", "fqdn"),
+    ("rrset_name", "name"),
+    ("rrset_type", "type"),
+    ("rrset_ttl", "ttl"),
+    ("rrset_values", "values"),
+    ("value", "values"),
+    ("record_type", "type"),
+    ("id", "snapshot_id"),
+];
+
+/// The candidate that means what `input` means elsewhere, if this action has it.
+fn same_meaning<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let wanted = SAME_MEANING
+        .iter()
+        .find(|(other, _)| other.eq_ignore_ascii_case(input))?
+        .1;
+    candidates.iter().find(|c| **c == wanted).copied()
+}
+
 /// The closest candidate within a small edit distance, for typos.
 pub fn did_you_mean<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let limit = (input.chars().count() / 3).clamp(1, 3);
@@ -184,5 +210,12 @@ mod tests {
             Some("domains.list")
         );
         assert_eq!(did_you_mean("zzzzzz", &["domains.list"]), None);
+    }
+
+    #[test]
+    fn suggests_the_parameter_with_the_same_meaning() {
+        assert_eq!(same_meaning("fqdn", &["domain", "name"]), Some("domain"));
+        assert_eq!(same_meaning("rrset_values", &["values"]), Some("values"));
+        assert_eq!(same_meaning("fqdn", &["name", "type"]), None);
     }
 }

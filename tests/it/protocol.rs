@@ -112,6 +112,22 @@ fn bad_input_is_refused_before_any_request() {
         "{err}"
     );
 
+    // Gandi's own names point to ours.
+    let err = refused(
+        &skill,
+        &fake,
+        br#"{"action":"dns.records.list","fqdn":"example.com"}"#,
+        "request.invalid_params",
+        Some("dns.records.list"),
+    );
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `domain`"),
+        "{err}"
+    );
+
     let err = refused(
         &skill,
         &fake,
