@@ -322,7 +322,7 @@ fn result(zone: &str, plan: Plan, applied: bool) -> DnsChangeResult {
 fn describe_plan(zone: &str, plan: &Plan) -> String {
     let s = &plan.summary;
     format!(
-        "This changes zone {zone}: {} rrset(s) added, {} changed, {} removed ({} unchanged). Show the changes to the user and repeat the same request with \"confirm\": true only after their explicit yes.",
+        "This changes zone {zone}: {} rrset(s) added, {} changed, {} removed ({} unchanged). Show the changes and warnings to the user and repeat the same request with \"confirm\": true only after their explicit yes.",
         s.added, s.changed, s.removed, s.unchanged
     )
 }
@@ -416,6 +416,7 @@ fn change_rrset(
         return Ok(Done::Result(result(&t.zone, plan, false)));
     }
     let message = describe_plan(&t.zone, &plan);
+    ctx.warnings.extend(dns::impact::warnings(&t.zone, &plan));
     if let Some(stop) = ctx.gate(message, &preview(&t.zone, &plan))? {
         return Ok(stop);
     }
@@ -662,6 +663,7 @@ fn apply_desired(
             .push(format!("zone {zone} already matches: nothing was written"));
         return Ok(Done::Result(result(zone, plan, false)));
     }
+    ctx.warnings.extend(dns::impact::warnings(zone, &plan));
     if let Some(stop) = ctx.gate(describe_plan(zone, &plan), &preview(zone, &plan))? {
         return Ok(stop);
     }

@@ -9,6 +9,7 @@
 // threshold; every fallible function here returns it by design.
 
 pub mod diff;
+pub mod impact;
 pub mod name;
 pub mod record;
 pub mod validate;

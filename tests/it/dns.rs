@@ -242,6 +242,38 @@ fn removing_a_whole_rrset_deletes_it_and_missing_values_are_refused() {
 }
 
 #[test]
+fn a_preview_that_takes_mail_or_a_site_down_says_so() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    let run =
+        s.run(r#"{"action":"dns.records.remove","domain":"example.com","name":"@","type":"MX"}"#);
+    assert_eq!(run.reply["status"], "needs_confirmation");
+    let warnings = run.reply["warnings"].to_string();
+    assert!(
+        warnings
+            .contains("example.com loses every MX record: mail sent to it is no longer delivered"),
+        "{warnings}"
+    );
+    let run = s.run(r#"{"action":"dns.zone.apply","domain":"example.com","mode":"merge","rrsets":[{"name":"@","type":"TXT","values":["google-site-verification=abc"]},{"name":"blog","type":"A","values":["198.51.100.8"]}]}"#);
+    assert_eq!(run.reply["status"], "needs_confirmation");
+    let warnings = run.reply["warnings"].to_string();
+    assert!(
+        warnings.contains("example.com loses its SPF record"),
+        "{warnings}"
+    );
+    assert!(
+        !warnings.contains("blog"),
+        "a changed address is not a lost site: {warnings}"
+    );
+    assert!(fake.requests().iter().all(|r| r.method == "GET"));
+
+    // Adding warns of nothing.
+    let run = s.run(r#"{"action":"dns.records.add","domain":"example.com","name":"@","type":"MX","values":["50 fb.mail.gandi.net."]}"#);
+    run.assert_ok();
+    assert_eq!(run.reply["warnings"], json!([]), "{}", run.stdout);
+}
+
+#[test]
 fn dry_run_previews_without_any_write_or_snapshot() {
     let fake = FakeGandi::start();
     let s = skill(&fake);
