@@ -84,6 +84,51 @@ impl fmt::Display for Token {
     }
 }
 
+/// Every secret this run could hold before a client exists: the values of
+/// the credential variables and the contents of the token files the
+/// selection (and the default one) points to, whether or not they would
+/// pass the checks, whole and split at whitespace. The output guard redacts
+/// them even from replies made before any request (a token pasted into a
+/// parameter, an insecure file). Reads nothing else and never fails.
+pub fn visible_secrets(env: &Env, selection: Option<&Selection>) -> Vec<Token> {
+    let mut raw: Vec<String> = [
+        "GANDI_API_TOKEN",
+        "GANDI_API_KEY",
+        "GANDI_SANDBOX_API_TOKEN",
+        "GANDI_SANDBOX_API_KEY",
+    ]
+    .iter()
+    .filter_map(|name| env.var(name))
+    .map(str::to_string)
+    .collect();
+    let default_selection = Selection::new(env, None, None).ok();
+    for sel in selection.into_iter().chain(default_selection.as_ref()) {
+        if let Ok(dir) = sel.credentials_dir(env) {
+            for file in ["api_token", "api_key"] {
+                if let Ok(text) = std::fs::read_to_string(dir.join(file)) {
+                    raw.push(text);
+                }
+            }
+        }
+    }
+    let mut found: Vec<Token> = Vec::new();
+    for value in &raw {
+        let whole = value.trim();
+        let parts = std::iter::once(whole).chain(whole.split_whitespace());
+        for part in parts.filter(|p| p.len() >= MIN_GUARDED_LEN) {
+            let token = Token(part.to_string());
+            if !found.contains(&token) {
+                found.push(token);
+            }
+        }
+    }
+    found
+}
+
+/// Pieces shorter than this are not guarded on their own: redacting every
+/// short word of a reply would garble it, and no Gandi secret is that short.
+const MIN_GUARDED_LEN: usize = 8;
+
 /// A resolved credential and everything about it that is safe to show.
 #[derive(Clone, Debug)]
 pub struct Credential {
@@ -96,6 +141,16 @@ pub struct Credential {
     pub file_mode: Option<u32>,
     pub sandbox: bool,
     pub profile: Option<String>,
+}
+
+impl Credential {
+    /// The account space this credential belongs to.
+    pub fn selection(&self) -> Selection {
+        Selection {
+            sandbox: self.sandbox,
+            profile: self.profile.clone(),
+        }
+    }
 }
 
 /// Which account space a request works in.
@@ -139,6 +194,15 @@ impl Selection {
         Ok(dir)
     }
 
+    /// Where the user creates a token for this selection's API.
+    pub fn pat_page(&self) -> &'static str {
+        if self.sandbox {
+            "https://admin.sandbox.gandi.net/organizations/account/pat"
+        } else {
+            "https://admin.gandi.net/organizations/account/pat"
+        }
+    }
+
     /// The setup command that would store a token for this selection.
     pub fn setup_command(&self) -> String {
         let mut cmd = "scripts/setup_token.sh".to_string();
@@ -173,6 +237,20 @@ pub fn config_dir(env: &Env) -> SkillResult<PathBuf> {
 
 /// Runs the lookup of contract §4; the first credential found wins.
 pub fn resolve(env: &Env, selection: &Selection) -> SkillResult<Credential> {
+    lookup(env, selection).map_err(|e| match e.code {
+        // The fix names this selection's own setup command.
+        ErrorCode::MalformedToken => {
+            let fix = format!(
+                "store the token again with {} (one line, no spaces)",
+                selection.setup_command()
+            );
+            e.with_hint(fix)
+        }
+        _ => e,
+    })
+}
+
+fn lookup(env: &Env, selection: &Selection) -> SkillResult<Credential> {
     let dir = selection.credentials_dir(env)?;
     let found = |token: Token, scheme, source: String, file: Option<(PathBuf, u32)>| Credential {
         token,
@@ -247,11 +325,7 @@ fn missing(selection: &Selection, path: &Path, profile_only: bool) -> SkillError
             path.display()
         )
     };
-    let admin = if selection.sandbox {
-        "https://admin.sandbox.gandi.net/organizations/account/pat"
-    } else {
-        "https://admin.gandi.net/organizations/account/pat"
-    };
+    let admin = selection.pat_page();
     SkillError::new(ErrorCode::MissingToken, message)
         .with_detail("path", path.display().to_string())
         .with_hint(format!(

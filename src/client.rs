@@ -181,7 +181,6 @@ pub struct Client {
     /// The permission the current action needs, for auth hints.
     permission: &'static str,
     debug: bool,
-    started: Instant,
     /// The overall timeout of one request.
     timeout: Duration,
 }
@@ -223,7 +222,6 @@ impl Client {
             sharing_id,
             permission,
             debug: env.debug(),
-            started: Instant::now(),
             timeout: Duration::from_secs(timeout),
         })
     }
@@ -358,11 +356,25 @@ impl Client {
             previous_first = items.first().cloned();
             let full_page = items.len() as u64 >= u64::from(per_page);
             listing.items.extend(items);
-            let reached_total = total.is_some_and(|t| listing.items.len() as u64 >= t);
+            let collected = listing.items.len() as u64;
+            let reached_total = total.is_some_and(|t| collected >= t);
+            // A short page is not the end while Total-Count says more: Gandi
+            // may serve fewer than `per_page` per page (its maximum is not
+            // documented). Past the end it answers `[]`, which stops the walk.
+            let more_expected = full_page || total.is_some_and(|t| collected < t);
             next = match link_next {
-                Some((p, q)) if !reached_total => Some((p, self.keep_sharing_id(q))),
+                Some((p, q)) if !reached_total => {
+                    if let Some(n) = q
+                        .iter()
+                        .find(|(k, _)| k == "page")
+                        .and_then(|(_, v)| v.parse::<u32>().ok())
+                    {
+                        page_number = n;
+                    }
+                    Some((p, self.keep_sharing_id(q)))
+                }
                 Some(_) => None,
-                None if full_page && !reached_total => {
+                None if more_expected && !reached_total => {
                     page_number += 1;
                     Some((
                         first_path.clone(),
@@ -456,6 +468,8 @@ impl Client {
         headers: &[(&str, &str)],
     ) -> SkillResult<Answer> {
         let retryable = method == Method::GET;
+        // The retry budget is per request: a long list never loses it.
+        let started = Instant::now();
         let mut tries = 0;
         loop {
             tries += 1;
@@ -470,7 +484,7 @@ impl Client {
             };
             let give_up = !retryable
                 || tries >= MAX_TRIES
-                || wait.is_none_or(|w| self.started.elapsed() + w > RETRY_BUDGET);
+                || wait.is_none_or(|w| started.elapsed() + w > RETRY_BUDGET);
             if give_up || wait.is_none() {
                 return match attempt {
                     Attempt::Done(answer) => Ok(answer),
@@ -559,7 +573,7 @@ impl Client {
                     transport_kind(&e)
                 ));
                 let transient = is_transient(&e);
-                return Attempt::Transport(self.transport_error(e), transient);
+                return Attempt::Transport(self.transport_error(e, method), transient);
             }
             Ok(Ok(r)) => r,
         };
@@ -587,7 +601,7 @@ impl Client {
                     transport_kind(&e)
                 ));
                 let transient = is_transient(&e);
-                return Attempt::Transport(self.transport_error(e), transient);
+                return Attempt::Transport(self.transport_error(e, method), transient);
             }
         };
         self.log(&format!(
@@ -611,11 +625,35 @@ impl Client {
                     headers,
                 })
             }
-            Err(err) => Attempt::Transport(err.with_status(status), false),
+            Err(err) if *method == Method::GET => {
+                Attempt::Transport(err.with_status(status), false)
+            }
+            Err(mut err) => {
+                // A write's answer may carry a new secret (a renewed token):
+                // never quote it, and never suggest repeating what Gandi took.
+                err.details.remove("excerpt");
+                Attempt::Transport(
+                    err.with_status(status).with_hint(format!(
+                        "Gandi accepted the request ({status}) but its answer could not be read: the change was probably made; check the current state before repeating anything"
+                    )),
+                    false,
+                )
+            }
         }
     }
 
-    fn transport_error(&self, e: ureq::Error) -> SkillError {
+    /// A failed exchange; for a write, the hint says it may have been made.
+    fn transport_error(&self, e: ureq::Error, method: &Method) -> SkillError {
+        let err = self.transport_error_of(e);
+        if *method == Method::GET {
+            return err;
+        }
+        err.with_hint(
+            "the answer was lost, so the change may or may not have been made: check the current state (a read) before repeating it",
+        )
+    }
+
+    fn transport_error_of(&self, e: ureq::Error) -> SkillError {
         let host = self.endpoints.api.clone();
         match e {
             ureq::Error::Timeout(_) => SkillError::new(
@@ -678,11 +716,17 @@ impl Client {
                     None => "wait a minute, then try again (Gandi allows about 1000 requests per minute)".into(),
                 }),
             ),
-            _ if json.is_none() && status < 500 => (
+            // An empty body still says what the status says.
+            _ if json.is_none()
+                && status < 500
+                && !bytes.iter().all(u8::is_ascii_whitespace) =>
+            {
+                (
                 ErrorCode::UnexpectedResponse,
                 format!("Gandi answered {status} with a body that is not JSON"),
                 Some("try again later; if it persists, Gandi's API may be changing or a proxy is in the way".into()),
-            ),
+            )
+            }
             404 => (
                 ErrorCode::NotFound,
                 format!("not found (404){said}"),
@@ -726,16 +770,9 @@ impl Client {
         } else {
             "production Gandi"
         };
-        let admin = if c.sandbox {
-            "https://admin.sandbox.gandi.net/organizations/account/pat"
-        } else {
-            "https://admin.gandi.net/organizations/account/pat"
-        };
-        let setup = crate::auth::Selection {
-            sandbox: c.sandbox,
-            profile: c.profile.clone(),
-        }
-        .setup_command();
+        let selection = c.selection();
+        let admin = selection.pat_page();
+        let setup = selection.setup_command();
         let what = if status == 401 {
             "was not accepted: it is unknown, revoked or expired, or sent with the wrong scheme"
         } else {

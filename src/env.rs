@@ -68,8 +68,10 @@ impl Env {
         )
     }
 
+    /// Diagnostics on stderr: only with exactly `GANDI_SKILL_DEBUG=1`
+    /// (contract §1), so a stray `yes` never fills the agent's stderr.
     pub fn debug(&self) -> bool {
-        self.flag("GANDI_SKILL_DEBUG")
+        self.var("GANDI_SKILL_DEBUG") == Some("1")
     }
 
     /// Seconds since the Unix epoch, for expiry arithmetic.

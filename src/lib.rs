@@ -74,11 +74,19 @@ fn run_request(input: &[u8], env: &Env) -> (Outcome, Vec<auth::Token>) {
     }
     let envelope = match protocol::read_envelope(input) {
         Ok(e) => e,
-        Err((action, err)) => return (Outcome::from_error(action, err), Vec::new()),
+        Err((action, err)) => {
+            return (
+                Outcome::from_error(action, err),
+                auth::visible_secrets(env, None),
+            )
+        }
     };
     let Some(action) = ActionId::from_name(&envelope.action) else {
         let err = actions::unknown_action(&envelope.action);
-        return (Outcome::from_error(Some(envelope.action), err), Vec::new());
+        return (
+            Outcome::from_error(Some(envelope.action), err),
+            auth::visible_secrets(env, None),
+        );
     };
     let ran = actions::dispatch(env, action, &envelope.common, envelope.params);
     let name = action.name().to_string();

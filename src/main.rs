@@ -28,8 +28,8 @@ Exit codes: 0 ok, 1 Gandi error, 2 invalid request, 3 needs confirmation,
 
 fn main() {
     // Panics become a JSON reply in `run`; the default hook would print to stderr.
-    let debug = std::env::var_os("GANDI_SKILL_DEBUG").is_some_and(|v| v == "1");
-    if !debug {
+    let env = Env::from_process();
+    if !env.debug() {
         std::panic::set_hook(Box::new(|_| {}));
     }
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
@@ -51,7 +51,7 @@ fn main() {
             args.len()
         )));
     }
-    finish(gandi_skill::run(&input, &Env::from_process()))
+    finish(gandi_skill::run(&input, &env))
 }
 
 /// Reads the request from stdin, one byte past the cap so that an oversized

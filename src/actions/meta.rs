@@ -260,7 +260,11 @@ pub fn token_renew(ctx: &mut Ctx, p: TokenRenewParams) -> SkillResult<Done<Token
             ErrorCode::Refused,
             format!("the credential from {} is a legacy API key, which cannot be renewed through the API", cred.source),
         )
-        .with_hint("create a Personal Access Token at https://admin.gandi.net/organizations/account/pat and store it with scripts/setup_token.sh"));
+        .with_hint(format!(
+            "create a Personal Access Token at {} and store it with {}",
+            cred.selection().pat_page(),
+            cred.selection().setup_command()
+        )));
     }
     let target = crate::auth::renewal_target(env, &cred)?;
     let path = match &p.pat_id {

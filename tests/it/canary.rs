@@ -15,6 +15,12 @@ fn every_request() -> Vec<String> {
         .collect();
     reqs.push(r#"{"action":"domains.lst"}"#.into());
     reqs.push(r#"{"action":"domains.get","domain":"missing-domain.com"}"#.into());
+    // The secret pasted into the request is refused without being echoed.
+    reqs.push(format!(r#"{{"action":"domains.get","domain":"{CANARY}"}}"#));
+    reqs.push(format!(r#"{{"action":"{CANARY}"}}"#));
+    reqs.push(format!(
+        r#"{{"action":"domains.list","fqdn":"{CANARY}.com","sandbox":1}}"#
+    ));
     reqs
 }
 

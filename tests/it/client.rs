@@ -97,6 +97,40 @@ fn one_page_when_asked_and_sharing_id_merged_into_every_query() {
 }
 
 #[test]
+fn short_pages_are_followed_while_total_count_says_more() {
+    let mut state = State::seeded();
+    state.add_domains(250);
+    let all = state.domains.len();
+    let fake = FakeGandi::start_with(state);
+    // Gandi serves 50 per page (not the 100 asked for) and sends no Link.
+    fake.inject(fault(
+        "GET",
+        "/v5/domain/domains",
+        100,
+        FaultKind::CapPerPage { max: 50 },
+    ));
+    let run = Skill::with_env_token(&fake, TOKEN_FULL).run(LIST);
+    let r = run.assert_ok();
+    let mut names: Vec<&str> = r["domains"]
+        .as_array()
+        .expect("domains")
+        .iter()
+        .filter_map(|d| d["fqdn"].as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), all, "every domain, none twice");
+    assert_eq!(run.reply["meta"]["total_count"], all as u64);
+    let pages: Vec<String> = fake
+        .requests()
+        .iter()
+        .filter_map(|r| r.query_value("page").map(str::to_string))
+        .collect();
+    let expected: Vec<String> = (1..=all.div_ceil(50)).map(|p| p.to_string()).collect();
+    assert_eq!(pages, expected, "each page once, in order");
+}
+
+#[test]
 fn a_list_whose_pages_repeat_stops_with_an_error_instead_of_looping() {
     let mut state = State::seeded();
     state.add_domains(250);
@@ -264,6 +298,28 @@ fn odd_bodies_are_unexpected_responses_with_an_excerpt() {
 }
 
 #[test]
+fn an_error_status_without_a_body_keeps_its_meaning() {
+    let fake = FakeGandi::start();
+    let skill = Skill::with_env_token(&fake, TOKEN_FULL);
+    for (status, code) in [
+        (404, "api.not_found"),
+        (409, "api.conflict"),
+        (400, "api.rejected"),
+    ] {
+        fake.inject(fault(
+            "GET",
+            "/v5/domain/domains/example.com",
+            1,
+            FaultKind::EmptyBody { status },
+        ));
+        let run = skill.run(r#"{"action":"domains.get","domain":"example.com"}"#);
+        let err = run.assert_error(code, 1);
+        assert_eq!(err["http_status"], status);
+    }
+    assert_eq!(fake.requests().len(), 3, "no retry of a client error");
+}
+
+#[test]
 fn a_stall_past_the_timeout_is_a_network_timeout() {
     let fake = FakeGandi::start();
     fake.inject(fault(
@@ -366,6 +422,14 @@ fn debug_logs_go_to_stderr_without_the_secret() {
         run.stderr
     );
     assert!(!run.stderr.contains(TOKEN_FULL));
+    // Only exactly `1` turns it on (the runner checks stderr stays empty).
+    for other in ["yes", "true", "0"] {
+        let run = Skill::with_env_token(&fake, TOKEN_FULL)
+            .env("GANDI_SKILL_DEBUG", other)
+            .run(LIST);
+        run.assert_ok();
+        assert_eq!(run.stderr, "", "GANDI_SKILL_DEBUG={other}");
+    }
 }
 
 #[test]

@@ -193,6 +193,18 @@ fn malformed_empty_and_odd_token_files() {
         .env("GANDI_API_TOKEN", "abc\u{7}def")
         .run(WHOAMI);
     run.assert_error("auth.malformed_token", 4);
+    // The fix names the command for this very token: sandbox, profile.
+    let run = Skill::new(Some(&fake))
+        .token_file("sandbox/profiles/work/api_token", "abc def", 0o600)
+        .run(r#"{"action":"account.whoami","sandbox":true,"profile":"work"}"#);
+    let err = run.assert_error("auth.malformed_token", 4);
+    assert!(
+        err["hint"]
+            .as_str()
+            .unwrap_or("")
+            .contains("scripts/setup_token.sh --profile work --sandbox"),
+        "{err}"
+    );
     // Empty means missing: the lookup goes on to the next step.
     let skill = Skill::new(Some(&fake))
         .token_file("api_token", "   ", 0o600)
@@ -359,6 +371,55 @@ fn token_renew_previews_then_replaces_the_file_and_never_prints_the_new_secret()
     assert_eq!(
         authorization_seen(&fake),
         vec![format!("Bearer {new_token}")]
+    );
+}
+
+#[test]
+fn a_garbled_answer_to_token_renew_quotes_nothing_and_warns_against_repeating() {
+    let fake = FakeGandi::start();
+    let skill = Skill::new(Some(&fake)).token_file("api_token", TOKEN_FULL, 0o600);
+    let before: Vec<String> = fake.with_state(|s| s.tokens.keys().cloned().collect());
+    fake.inject(Fault::on(
+        "POST",
+        "/v5/organization/access-tokens",
+        1,
+        FaultKind::TruncateBody,
+    ));
+    let run = skill.run(r#"{"action":"token.renew","confirm":true}"#);
+    let err = run.assert_error("api.unexpected_response", 1);
+    let new_secrets: Vec<String> = fake.with_state(|s| {
+        s.tokens
+            .keys()
+            .filter(|k| !before.contains(k))
+            .cloned()
+            .collect()
+    });
+    assert_eq!(new_secrets.len(), 1, "Gandi made the new token");
+    assert!(
+        !run.stdout.contains(&new_secrets[0]),
+        "the new secret is not quoted: {}",
+        run.stdout
+    );
+    assert!(err["details"].get("excerpt").is_none(), "{err}");
+    assert!(
+        err["hint"]
+            .as_str()
+            .unwrap_or("")
+            .contains("check the current state before repeating"),
+        "{err}"
+    );
+    let posts = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(posts, 1, "a write is never repeated");
+    assert_eq!(
+        std::fs::read_to_string(skill.config_dir().join("api_token"))
+            .expect("token file")
+            .trim(),
+        TOKEN_FULL,
+        "the stored token is untouched"
     );
 }
 

@@ -19,6 +19,8 @@ pub enum FaultKind {
         status: u16,
         retry_after: Option<String>,
     },
+    /// `status` with no body at all (Content-Length: 0).
+    EmptyBody { status: u16 },
     /// An nginx-style `text/html` error page.
     HtmlBody { status: u16 },
     /// 200, `application/json`, a body cut in the middle (Content-Length matches).
@@ -32,6 +34,12 @@ pub enum FaultKind {
     /// A JSON error body that quotes the request's Authorization header back
     /// (a hostile or broken proxy): the client must never print it.
     EchoAuthorization { status: u16 },
+    /// Handle the request, then cut the answer's body in half (the change
+    /// is made; the client cannot read what Gandi said about it).
+    TruncateBody,
+    /// Serve at most `max` items per page whatever `per_page` asks, and no
+    /// `Link` header (Gandi's maximum `per_page` is not documented).
+    CapPerPage { max: usize },
     /// Answer as if the request had no `page` parameter (a broken cache or
     /// proxy): every page of a list comes back as the first one.
     IgnorePage,

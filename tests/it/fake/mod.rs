@@ -206,6 +206,11 @@ fn dispatch(shared: &Shared, raw: RawRequest) -> Outcome {
             retry_after,
         }) => faults::status_response(status, retry_after.as_deref()),
         Some(FaultKind::HtmlBody { status }) => faults::html_response(status),
+        Some(FaultKind::EmptyBody { status }) => Response {
+            status,
+            headers: Vec::new(),
+            body: Some(Vec::new()),
+        },
         Some(FaultKind::ValidationError { name, description }) => {
             crate::fake::http::validation_error("body", &name, &description)
         }
@@ -228,6 +233,28 @@ fn dispatch(shared: &Shared, raw: RawRequest) -> Outcome {
                 );
             }
             route(shared, &req)
+        }
+        Some(FaultKind::TruncateBody) => {
+            let mut resp = route(shared, &req);
+            if let Some(body) = resp.body.as_mut() {
+                body.truncate(body.len() / 2);
+            }
+            resp
+        }
+        Some(FaultKind::CapPerPage { max }) => {
+            let mut capped = req.clone();
+            let asked = req
+                .query_value("per_page")
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(max);
+            capped.query.retain(|(k, _)| k != "per_page");
+            capped
+                .query
+                .push(("per_page".into(), asked.min(max).to_string()));
+            let mut resp = route(shared, &capped);
+            resp.headers
+                .retain(|(k, _)| !k.eq_ignore_ascii_case("link"));
+            resp
         }
         Some(FaultKind::IgnorePage) => {
             let mut first_page = req.clone();
