@@ -425,8 +425,20 @@ fn change_rrset(
     Ok(Done::Result(result(&t.zone, plan, true)))
 }
 
-fn validated_values(ctx: &mut Ctx, t: &Target, values: &[String]) -> SkillResult<Vec<String>> {
-    dns::normalize_values(&t.rtype, values, &t.zone, &mut ctx.warnings)
+/// The values a caller gives, checked and in Gandi's form. Beyond
+/// `normalize_values`, a new value whose target surely lacks its final dot
+/// is refused (zone files and snapshots, which hold what Gandi has, are not).
+fn validated_values(
+    rtype: &str,
+    values: &[String],
+    zone: &str,
+    warnings: &mut Vec<String>,
+) -> SkillResult<Vec<String>> {
+    let values = dns::normalize_values(rtype, values, zone, warnings)?;
+    for v in &values {
+        dns::refuse_missing_final_dot(rtype, v, zone)?;
+    }
+    Ok(values)
 }
 
 /// What add and set share: the checked rrset, its new values and TTL (when
@@ -441,7 +453,7 @@ struct WritePlan {
 fn prepare_write(ctx: &mut Ctx, p: &RrsetWriteParams) -> SkillResult<WritePlan> {
     let target = target(ctx, &p.domain, &p.name, &p.rtype)?;
     let ttl = p.ttl.map(dns::check_ttl).transpose()?;
-    let values = validated_values(ctx, &target, &p.values)?;
+    let values = validated_values(&target.rtype, &p.values, &target.zone, &mut ctx.warnings)?;
     let at_name = rrsets_at(ctx.client()?, &target)?;
     let others: Vec<&str> = at_name
         .iter()
@@ -484,6 +496,27 @@ pub fn records_add(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsCh
     if let Some(ttl) = ttl {
         after.ttl = ttl;
     }
+    if matches!(t.rtype.as_str(), "CNAME" | "ALIAS" | "DNAME") && after.values.len() > 1 {
+        // Gandi would refuse the two-value rrset, after our snapshot.
+        return Err(SkillError::new(
+            ErrorCode::Refused,
+            format!(
+                "refused: a {} holds one value and `{}` already points to {}; nothing was written",
+                t.rtype,
+                t.name,
+                before
+                    .as_ref()
+                    .map(|b| b.values.join(", "))
+                    .unwrap_or_default()
+            ),
+        )
+        .with_detail("name", t.name.as_str())
+        .with_detail("type", t.rtype.as_str())
+        .with_hint(format!(
+            "to point `{}` elsewhere, use dns.records.set (destructive: it previews the change first)",
+            t.name
+        )));
+    }
     change_rrset(ctx, &t, before, Some(after), p.snapshot)
 }
 
@@ -508,7 +541,13 @@ pub fn records_set(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsCh
 pub fn records_remove(ctx: &mut Ctx, p: RrsetRemoveParams) -> SkillResult<Done<DnsChangeResult>> {
     let t = target(ctx, &p.domain, &p.name, &p.rtype)?;
     let to_remove = match &p.values {
-        Some(v) => Some(validated_values(ctx, &t, v)?),
+        // Values to remove may be broken ones: no final-dot refusal here.
+        Some(v) => Some(dns::normalize_values(
+            &t.rtype,
+            v,
+            &t.zone,
+            &mut ctx.warnings,
+        )?),
         None => None,
     };
     let at_name = rrsets_at(ctx.client()?, &t)?;
@@ -727,7 +766,7 @@ pub fn zone_apply(ctx: &mut Ctx, p: ZoneApplyParams) -> SkillResult<Done<DnsChan
             .map(dns::check_ttl)
             .transpose()
             .map_err(|e| rename_field(e, &field("ttl")))?;
-        let values = dns::normalize_values(&rtype, &r.values, &zone, &mut ctx.warnings)
+        let values = validated_values(&rtype, &r.values, &zone, &mut ctx.warnings)
             .map_err(|e| rename_field(e, &field("values")))?;
         if !seen.insert((name.clone(), rtype.clone())) {
             return Err(SkillError::invalid_param(

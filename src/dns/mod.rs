@@ -17,7 +17,7 @@ pub mod zonefile;
 
 pub use name::{relative_name, zone_ascii};
 pub use record::{check_ttl, check_type, cname_clash, rrset_from_gandi, rrset_to_gandi};
-pub use validate::{normalize_values, value_key};
+pub use validate::{normalize_values, refuse_missing_final_dot, value_key};
 
 /// One rrset as the skill shows it: `{name, type, ttl, values}`.
 ///

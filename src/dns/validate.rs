@@ -303,6 +303,46 @@ fn host(
     Ok(ascii)
 }
 
+/// The target host of a value, for the types that point at one.
+fn target_of<'a>(rtype: &str, value: &'a str) -> Option<&'a str> {
+    let mut toks = value.split_whitespace();
+    match rtype {
+        "CNAME" | "ALIAS" | "DNAME" | "NS" | "PTR" => toks.next(),
+        "MX" => toks.nth(1),
+        "SRV" => toks.nth(3),
+        _ => None,
+    }
+}
+
+/// Refuses a target that surely lacks its final dot: a dotless name of
+/// several labels ending in the zone's own top-level domain, such as
+/// `mail.example.com` in zone `example.com`, which Gandi would read as
+/// `mail.example.com.example.com.`. A single label (`mail`) stays relative,
+/// with the warning `host` gives. Callers check only values the user adds,
+/// so what the zone already holds still round-trips.
+pub fn refuse_missing_final_dot(rtype: &str, value: &str, zone: &str) -> SkillResult<()> {
+    let Some(target) = target_of(rtype, value) else {
+        return Ok(());
+    };
+    let tld = zone.rsplit('.').next().unwrap_or(zone);
+    let dotless_full_name = !target.ends_with('.')
+        && target.contains('.')
+        && target
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| last.eq_ignore_ascii_case(tld));
+    if !dotless_full_name {
+        return Ok(());
+    }
+    Err(reject(
+        value,
+        &format!(
+            "a target with its final dot: `{target}` would be read as `{target}.{zone}.`; \
+             write `{target}.` (or `{target}.{zone}.` if that is really meant)"
+        ),
+    ))
+}
+
 fn caa(value: &str, s: &str) -> SkillResult<String> {
     let expected = format!(
         "`flags tag value`, like `0 issue \"letsencrypt.org\"` (flags 0-255, tag one of {})",
@@ -353,7 +393,17 @@ fn split_token(s: &str) -> Option<(&str, &str)> {
     }
 }
 
+/// opendkim and zone files wrap long TXT data in parentheses, over one or
+/// several lines, maybe with a `; comment` after: the data is what is inside.
+fn without_parentheses(s: &str) -> Option<&str> {
+    let inner = s.strip_prefix('(')?;
+    let close = inner.rfind(')')?;
+    let after = inner[close + 1..].trim();
+    (after.is_empty() || after.starts_with(';')).then(|| inner[..close].trim())
+}
+
 fn txt(value: &str, s: &str) -> SkillResult<String> {
+    let s = without_parentheses(s).unwrap_or(s);
     if let Some(bad) = s.chars().find(|c| !c.is_ascii()) {
         return Err(reject(
             value,
@@ -815,6 +865,32 @@ mod tests {
     }
 
     #[test]
+    fn a_full_name_without_its_final_dot_is_refused() {
+        for (rtype, value) in [
+            ("CNAME", "ghs.googlehosted.com"),
+            ("MX", "10 mail.example.com"),
+            ("SRV", "0 5 5060 sip.example.com"),
+        ] {
+            let Err(e) = refuse_missing_final_dot(rtype, value, ZONE) else {
+                panic!("{rtype} {value} accepted")
+            };
+            assert!(e.message.contains("final dot"), "{}", e.message);
+        }
+        for (rtype, value) in [
+            ("CNAME", "ghs.googlehosted.com."),
+            ("CNAME", "mail"),
+            ("CNAME", "docs.example.net"),
+            ("MX", "10 mail"),
+            ("A", "192.0.2.1"),
+        ] {
+            assert!(
+                refuse_missing_final_dot(rtype, value, ZONE).is_ok(),
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
     fn host_targets() {
         for t in ["CNAME", "DNAME", "NS", "PTR", "ALIAS"] {
             assert_eq!(ok1(t, "WebMail.Gandi.Net."), "webmail.gandi.net.");
@@ -844,6 +920,17 @@ mod tests {
         assert_eq!(
             norm("CNAME", &["a.example.net.", "A.example.net."]).ok(),
             Some(vec!["a.example.net.".to_string()])
+        );
+    }
+
+    #[test]
+    fn an_opendkim_txt_in_parentheses_is_unwrapped() {
+        let pasted =
+            "( \"v=DKIM1; k=rsa; \"\n\t  \"p=MIGfMA0\" )  ; ----- DKIM key default for example.com";
+        assert_eq!(ok1("TXT", pasted), "\"v=DKIM1; k=rsa; \" \"p=MIGfMA0\"");
+        assert_eq!(
+            value_key("TXT", &ok1("TXT", pasted)),
+            "v=DKIM1; k=rsa; p=MIGfMA0"
         );
     }
 

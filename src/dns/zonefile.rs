@@ -205,6 +205,7 @@ pub fn parse(text: &str, zone_ascii: &str) -> SkillResult<Vec<Rrset>> {
     let zone = zone_ascii.trim_end_matches('.').to_ascii_lowercase();
     let mut origin = zone.clone();
     let mut default_ttl: Option<u32> = None;
+    let mut last_ttl: Option<u32> = None;
     let mut last_owner: Option<String> = None;
     let mut sets: Vec<(Rrset, usize, String)> = Vec::new();
     let mut index: HashMap<(String, String), usize> = HashMap::new();
@@ -307,6 +308,11 @@ pub fn parse(text: &str, zone_ascii: &str) -> SkillResult<Vec<Rrset>> {
         };
         let rtype = type_tok.text.to_ascii_uppercase();
         i += 1;
+        // RFC 1035 §5.1: a record without a TTL takes the last one stated
+        // (after `$TTL`, which RFC 2308 puts first), the SOA's included.
+        if ttl.is_some() {
+            last_ttl = ttl;
+        }
         if rtype == "SOA" {
             continue; // Gandi owns the SOA.
         }
@@ -326,7 +332,7 @@ pub fn parse(text: &str, zone_ascii: &str) -> SkillResult<Vec<Rrset>> {
             return Err(line_err(n, raw, &format!("a value after the type {rtype}")));
         }
         let value = build_value(&rtype, rdata, &origin, &zone);
-        let ttl = match ttl.or(default_ttl) {
+        let ttl = match ttl.or(default_ttl).or(last_ttl) {
             Some(t) => check_ttl(t).map_err(|err| inner_err(n, raw, &err))?,
             None => DEFAULT_TTL,
         };
@@ -488,6 +494,26 @@ $ORIGIN sub.example.com.
 host IN A 192.0.2.30
 alias IN CNAME host
 "#;
+
+    #[test]
+    fn a_record_without_ttl_takes_the_last_one_stated_unless_ttl_is_set() {
+        let text = "www 300 IN A 192.0.2.1\n    IN AAAA 2001:db8::1\n";
+        assert_eq!(
+            parse(text, "example.com").ok(),
+            Some(vec![
+                rr("www", "A", 300, &["192.0.2.1"]),
+                rr("www", "AAAA", 300, &["2001:db8::1"]),
+            ])
+        );
+        let text = "$TTL 3600\nwww 300 IN A 192.0.2.1\n    IN AAAA 2001:db8::1\n";
+        assert_eq!(
+            parse(text, "example.com").ok(),
+            Some(vec![
+                rr("www", "A", 300, &["192.0.2.1"]),
+                rr("www", "AAAA", 3600, &["2001:db8::1"]),
+            ])
+        );
+    }
 
     #[test]
     fn parses_a_realistic_export() {

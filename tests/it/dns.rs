@@ -370,6 +370,17 @@ fn validation_rejections_send_nothing_and_name_field_value_expectation() {
             "www.other.org.",
         ),
         (r#""name":"x","type":"A","values":[]"#, "values", ""),
+        // A full name without its final dot would land inside the zone.
+        (
+            r#""name":"shop","type":"CNAME","values":["ghs.googlehosted.com"]"#,
+            "values",
+            "ghs.googlehosted.com",
+        ),
+        (
+            r#""name":"@","type":"MX","values":["10 mail.example.com"]"#,
+            "values",
+            "10 mail.example.com",
+        ),
     ];
     for (params, field, value) in cases {
         let run = s.run(&format!(
@@ -392,6 +403,52 @@ fn validation_rejections_send_nothing_and_name_field_value_expectation() {
         let req = json!({"action":"dns.records.add","domain":"example.com","name":"v6","type":"AAAA","values":[v],"dry_run":true});
         s.run(&req.to_string()).assert_ok();
     }
+}
+
+#[test]
+fn a_second_cname_target_is_refused_before_any_write() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    let run = s.run(r#"{"action":"dns.records.add","domain":"example.com","name":"www","type":"CNAME","values":["other.example.net."]}"#);
+    let err = run.assert_error("safety.refused", 6);
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("webredir.vip.gandi.net."),
+        "{err}"
+    );
+    assert!(
+        err["hint"]
+            .as_str()
+            .unwrap_or("")
+            .contains("dns.records.set"),
+        "{err}"
+    );
+    assert!(
+        fake.requests().iter().all(|r| r.method == "GET"),
+        "no snapshot, no write: {:?}",
+        methods(&fake)
+    );
+}
+
+#[test]
+fn an_opendkim_record_pasted_with_parentheses_is_stored_as_its_strings() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    let pasted = "( \"v=DKIM1; k=rsa; \"\n\t  \"p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC5\" )  ; ----- DKIM key mail for example.com";
+    let req = json!({"action":"dns.records.add","domain":"example.com","name":"mail._domainkey","type":"TXT","values":[pasted]});
+    s.run(&req.to_string()).assert_ok();
+    let post = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path.ends_with("/records/mail._domainkey/TXT"))
+        .expect("the rrset was created");
+    let body: Value = serde_json::from_str(&post.body).expect("JSON body");
+    assert_eq!(
+        body["rrset_values"],
+        json!(["\"v=DKIM1; k=rsa; \" \"p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC5\""])
+    );
 }
 
 #[test]
