@@ -9,6 +9,7 @@ mod canary;
 mod client;
 mod credentials;
 mod dns;
+mod dns_writes;
 mod generated;
 mod properties;
 mod protocol;

@@ -48,9 +48,21 @@ impl Req {
     }
 
     /// The body as a JSON object; an empty body counts as `{}`. Anything else is a 400.
+    /// A body sent without `Content-Type: application/json` is refused, as
+    /// Gandi's reference requires that type on POST, PUT and PATCH.
     pub fn json_object(&self) -> Result<serde_json::Map<String, Value>, Response> {
         if self.body.trim().is_empty() {
             return Ok(serde_json::Map::new());
+        }
+        let media = find_pair(&self.headers, "content-type")
+            .and_then(|v| v.split(';').next())
+            .map(|m| m.trim().to_ascii_lowercase());
+        if media.as_deref() != Some("application/json") {
+            return Err(validation_error(
+                "body",
+                "content-type",
+                "Content-Type must be application/json",
+            ));
         }
         match serde_json::from_str::<Value>(&self.body) {
             Ok(Value::Object(map)) => Ok(map),

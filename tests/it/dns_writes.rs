@@ -1,0 +1,318 @@
+//! What each DNS write sends, request by request: the snapshot first, then
+//! exactly one write with the right route and body (TTL kept, sharing_id on
+//! every call), never repeated, and refused before any write when the
+//! resulting zone would be broken.
+
+use serde_json::{json, Value};
+
+use crate::fake::{FakeGandi, Fault, FaultKind, TOKEN_FULL};
+use crate::support::{Run, Skill};
+
+const SNAPSHOTS: &str = "POST /v5/livedns/domains/example.com/snapshots";
+
+fn skill(fake: &FakeGandi) -> Skill {
+    Skill::with_env_token(fake, TOKEN_FULL)
+}
+
+fn confirmed(req: &Value) -> String {
+    let mut req = req.clone();
+    req["confirm"] = json!(true);
+    req.to_string()
+}
+
+/// The requests other than GETs, as "METHOD path".
+fn writes(fake: &FakeGandi) -> Vec<String> {
+    fake.requests()
+        .iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+/// The JSON body of the one request with this method and path.
+fn body_of(fake: &FakeGandi, method: &str, path: &str) -> Value {
+    let found: Vec<Value> = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == method && r.path == path)
+        .map(|r| r.json())
+        .collect();
+    assert_eq!(found.len(), 1, "one {method} {path}");
+    found[0].clone()
+}
+
+fn rrset_in(run: &Run, name: &str, rtype: &str) -> Option<Value> {
+    run.result()["records"]
+        .as_array()?
+        .iter()
+        .find(|r| r["name"] == name && r["type"] == rtype)
+        .cloned()
+}
+
+fn zone(s: &Skill) -> Run {
+    let run = s.run(r#"{"action":"dns.records.list","domain":"example.com"}"#);
+    run.assert_ok();
+    run
+}
+
+#[test]
+fn set_and_remove_snapshot_then_write_once_with_the_exact_body() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    let set = json!({"action":"dns.records.set","domain":"example.com","name":"@","type":"A","values":["192.0.2.10"]});
+    let run = s.run(&confirmed(&set));
+    run.assert_ok();
+    assert!(
+        run.reply["meta"]["snapshot_id"].is_string(),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        writes(&fake),
+        [
+            SNAPSHOTS,
+            "PUT /v5/livedns/domains/example.com/records/%40/A"
+        ]
+    );
+    assert_eq!(
+        body_of(
+            &fake,
+            "PUT",
+            "/v5/livedns/domains/example.com/records/%40/A"
+        ),
+        json!({"rrset_values":["192.0.2.10"],"rrset_ttl":10800})
+    );
+    for r in fake.requests().iter().filter(|r| r.method != "GET") {
+        assert!(
+            r.header("content-type")
+                .is_some_and(|c| c.starts_with("application/json")),
+            "{} {} without a JSON content type",
+            r.method,
+            r.path
+        );
+    }
+
+    fake.clear_requests();
+    let remove =
+        json!({"action":"dns.records.remove","domain":"example.com","name":"_dmarc","type":"TXT"});
+    let run = s.run(&confirmed(&remove));
+    run.assert_ok();
+    assert!(run.reply["meta"]["snapshot_id"].is_string());
+    assert_eq!(
+        writes(&fake),
+        [
+            SNAPSHOTS,
+            "DELETE /v5/livedns/domains/example.com/records/_dmarc/TXT"
+        ]
+    );
+    assert!(rrset_in(&zone(&s), "_dmarc", "TXT").is_none());
+}
+
+#[test]
+fn a_ttl_other_than_the_default_is_kept_by_add_set_and_apply() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    // blog A has TTL 300 and _sip._tcp SRV 3600 in the seed (the default is 10800).
+    s.run(r#"{"action":"dns.records.add","domain":"example.com","name":"blog","type":"A","values":["198.51.100.9"],"snapshot":false}"#)
+        .assert_ok();
+    let put = body_of(
+        &fake,
+        "PUT",
+        "/v5/livedns/domains/example.com/records/blog/A",
+    );
+    assert_eq!(put["rrset_ttl"], 300, "{put}");
+    assert_eq!(put["rrset_values"], json!(["198.51.100.7", "198.51.100.9"]));
+
+    fake.clear_requests();
+    let set = json!({"action":"dns.records.set","domain":"example.com","name":"_sip._tcp","type":"SRV","values":["20 60 5060 sip.example.com."],"snapshot":false});
+    s.run(&confirmed(&set)).assert_ok();
+    let put = body_of(
+        &fake,
+        "PUT",
+        "/v5/livedns/domains/example.com/records/_sip._tcp/SRV",
+    );
+    assert_eq!(put["rrset_ttl"], 3600, "{put}");
+
+    fake.clear_requests();
+    let apply = json!({"action":"dns.zone.apply","domain":"example.com","mode":"merge","snapshot":false,
+        "rrsets":[{"name":"blog","type":"A","values":["198.51.100.10"]}]});
+    s.run(&confirmed(&apply)).assert_ok();
+    let put = body_of(&fake, "PUT", "/v5/livedns/domains/example.com/records/blog");
+    assert_eq!(
+        put,
+        json!({"items":[{"rrset_type":"A","rrset_ttl":300,"rrset_values":["198.51.100.10"]}]})
+    );
+}
+
+#[test]
+fn every_request_of_a_write_carries_the_sharing_id() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    let org = fake.with_state(|st| st.personal_org_id());
+    let add = json!({"action":"dns.records.add","domain":"example.com","name":"new","type":"A","values":["192.0.2.1"],"sharing_id":org});
+    s.run(&add.to_string()).assert_ok();
+    let remove = json!({"action":"dns.records.remove","domain":"example.com","name":"new","type":"A","sharing_id":org});
+    s.run(&confirmed(&remove)).assert_ok();
+    let reqs = fake.requests();
+    assert!(reqs.iter().any(|r| r.method == "POST"));
+    assert!(reqs.iter().any(|r| r.method == "DELETE"));
+    for r in &reqs {
+        let ids: Vec<&String> = r
+            .query
+            .iter()
+            .filter(|(k, _)| k == "sharing_id")
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(ids, [&org], "{} {} {:?}", r.method, r.path, r.query);
+    }
+}
+
+#[test]
+fn a_write_that_fails_or_loses_its_answer_is_sent_once() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    let add = r#"{"action":"dns.records.add","domain":"example.com","name":"new","type":"A","values":["192.0.2.1"],"snapshot":false}"#;
+    // A 429 was refused before it was made, so trying again is right; after
+    // a 503 or a lost answer the change may have been made.
+    for (kind, code, exit, hint_says) in [
+        (
+            FaultKind::Status {
+                status: 503,
+                retry_after: Some("0".into()),
+            },
+            "api.server_error",
+            1,
+            "check whether it took effect",
+        ),
+        (
+            FaultKind::Status {
+                status: 429,
+                retry_after: Some("0".into()),
+            },
+            "api.rate_limited",
+            1,
+            "try again",
+        ),
+        (
+            FaultKind::DropConnection,
+            "network.unreachable",
+            5,
+            "may or may not have been made",
+        ),
+    ] {
+        fake.clear_requests();
+        fake.inject(Fault::on(
+            "POST",
+            "/v5/livedns/domains/example.com/records",
+            3,
+            kind,
+        ));
+        let run = s.run(add);
+        let err = run.assert_error(code, exit);
+        let hint = err["hint"].as_str().unwrap_or("");
+        assert!(hint.contains(hint_says), "{err}");
+        assert_eq!(writes(&fake).len(), 1, "{code}: {:?}", writes(&fake));
+        fake.clear_faults();
+    }
+}
+
+#[test]
+fn restore_replaces_the_zone_with_the_snapshot_in_one_put() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    let original = zone(&s).result()["records"].clone();
+    let created = s.run(r#"{"action":"dns.snapshots.create","domain":"example.com"}"#);
+    let id = created.assert_ok()["snapshot_id"]
+        .as_str()
+        .expect("snapshot id")
+        .to_string();
+    // Two names change after the snapshot, so the restore is one whole-zone PUT.
+    s.run(r#"{"action":"dns.records.add","domain":"example.com","name":"extra","type":"A","values":["192.0.2.55"],"snapshot":false}"#)
+        .assert_ok();
+    s.run(r#"{"action":"dns.records.add","domain":"example.com","name":"blog","type":"A","values":["198.51.100.99"],"snapshot":false}"#)
+        .assert_ok();
+
+    fake.clear_requests();
+    let restore = json!({"action":"dns.snapshots.restore","domain":"example.com","snapshot_id":id});
+    let run = s.run(&restore.to_string());
+    assert_eq!(run.code, 3, "{}", run.stdout);
+    assert_eq!(
+        run.reply["preview"]["summary"],
+        json!({"added":0,"changed":1,"removed":1,"unchanged":9}),
+        "extra goes, blog goes back: {}",
+        run.stdout
+    );
+    fake.clear_requests();
+    s.run(&confirmed(&restore)).assert_ok();
+    assert_eq!(
+        writes(&fake),
+        [SNAPSHOTS, "PUT /v5/livedns/domains/example.com/records"]
+    );
+    let snapshot = fake.with_state(|st| {
+        st.snapshots["example.com"]
+            .iter()
+            .find(|sn| sn.id == id)
+            .map(|sn| sn.zone_data.len())
+    });
+    let put = body_of(&fake, "PUT", "/v5/livedns/domains/example.com/records");
+    assert_eq!(
+        put["items"].as_array().map(Vec::len),
+        snapshot,
+        "the snapshot's rrsets, all of them"
+    );
+    let now = zone(&s);
+    assert!(rrset_in(&now, "extra", "A").is_none());
+    assert_eq!(now.result()["records"], original);
+}
+
+#[test]
+fn import_writes_the_file_in_one_put_and_merge_leaves_the_rest() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    let text = "$ORIGIN example.com.\n$TTL 3600\n@ IN A 192.0.2.1\n  IN MX ( 10\n spool.mail.gandi.net. ) ; mail\nwww.example.com. 300 IN CNAME webredir.vip.gandi.net.\n";
+    let import = json!({"action":"dns.zone.import","domain":"example.com","zone_text":text});
+    s.run(&confirmed(&import)).assert_ok();
+    assert_eq!(
+        writes(&fake),
+        [SNAPSHOTS, "PUT /v5/livedns/domains/example.com/records"]
+    );
+    let put = body_of(&fake, "PUT", "/v5/livedns/domains/example.com/records");
+    let items = put["items"].as_array().expect("items");
+    assert_eq!(items.len(), 3, "replace: the file is the zone: {put}");
+    assert!(items.contains(
+        &json!({"rrset_name":"@","rrset_type":"A","rrset_ttl":3600,"rrset_values":["192.0.2.1"]})
+    ));
+    let now = zone(&s);
+    assert!(rrset_in(&now, "blog", "A").is_none());
+
+    // Merge: only the rrsets in the file are touched.
+    fake.clear_requests();
+    let merge = json!({"action":"dns.zone.import","domain":"example.com","mode":"merge",
+        "zone_text":"blog 300 IN A 198.51.100.7\n"});
+    let run = s.run(&confirmed(&merge));
+    assert_eq!(run.assert_ok()["summary"]["removed"], 0);
+    let after = zone(&s);
+    assert_eq!(
+        after.result()["records"].as_array().map(Vec::len),
+        Some(4),
+        "{}",
+        after.stdout
+    );
+}
+
+#[test]
+fn an_apply_that_would_put_a_cname_beside_other_data_is_refused() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    let apply = json!({"action":"dns.zone.apply","domain":"example.com","mode":"merge",
+        "rrsets":[{"name":"blog","type":"CNAME","values":["x.example.net."]}]});
+    let err = s
+        .run(&confirmed(&apply))
+        .assert_error("safety.refused", 6)
+        .clone();
+    assert!(
+        err["message"].as_str().unwrap_or("").contains("blog"),
+        "{err}"
+    );
+    assert!(writes(&fake).is_empty(), "{:?}", writes(&fake));
+}
