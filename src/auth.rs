@@ -104,7 +104,13 @@ pub fn visible_secrets(env: &Env, selection: Option<&Selection>) -> Vec<Token> {
     let default_selection = Selection::new(env, None, None).ok();
     for sel in selection.into_iter().chain(default_selection.as_ref()) {
         if let Ok(dir) = sel.credentials_dir(env) {
-            for file in ["api_token", "api_key"] {
+            // `.previous` holds the token a renewal replaced: still a secret.
+            for file in [
+                "api_token",
+                "api_key",
+                "api_token.previous",
+                "api_key.previous",
+            ] {
                 if let Ok(text) = std::fs::read_to_string(dir.join(file)) {
                     raw.push(text);
                 }

@@ -313,15 +313,18 @@ pub fn dispatch(
     if common.dry_run && action.class() != Class::Read {
         ctx.meta.dry_run = Some(true);
     }
-    let credential = match &ctx.client {
-        Some(c) => vec![c.credential().token.clone()],
-        // No client was built (the request failed earlier): still guard
-        // against the credential it would have used.
-        None => auth::visible_secrets(env, ctx.selection().ok().as_ref()),
-    };
+    // The credential in use, every other one this selection can see (a
+    // request may quote one before or without any client), and any secret
+    // met on the way.
+    let in_use = ctx.client.as_ref().map(|c| c.credential().token.clone());
+    let visible = auth::visible_secrets(env, ctx.selection().ok().as_ref());
     Ran {
         outcome,
-        secrets: credential.into_iter().chain(ctx.secrets).collect(),
+        secrets: in_use
+            .into_iter()
+            .chain(visible)
+            .chain(ctx.secrets)
+            .collect(),
         meta: ctx.meta,
         warnings: ctx.warnings,
     }

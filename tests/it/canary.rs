@@ -80,6 +80,9 @@ fn the_canary_never_appears_on_any_path() {
             assert!(!run.stdout.contains(CANARY) && !run.stderr.contains(CANARY));
             let dry = req.replacen('{', r#"{"dry_run":true,"#, 1);
             skill.run(&dry);
+            // Confirmed: the destructive writes really run.
+            let confirmed = req.replacen('{', r#"{"confirm":true,"#, 1);
+            skill.run(&confirmed);
         }
     }
     // Auth failures, server errors and odd bodies with the canary in use.
@@ -107,7 +110,16 @@ fn the_canary_never_appears_on_any_path() {
             kind,
         });
         debug_skill.run(r#"{"action":"domains.list"}"#);
+        debug_skill.run(r#"{"action":"dns.records.add","domain":"example.com","name":"f","type":"A","values":["192.0.2.9"]}"#);
+        debug_skill.run(r#"{"action":"dns.records.remove","confirm":true,"domain":"example.com","name":"@","type":"MX"}"#);
+        debug_skill.run(r#"{"action":"token.renew","confirm":true}"#);
         fake.clear_faults();
+    }
+    // With a sharing_id on every call.
+    let org = fake.with_state(|s| s.personal_org_id());
+    for req in every_request() {
+        let with_org = req.replacen('{', &format!(r#"{{"sharing_id":"{org}","#), 1);
+        env_skill.run(&with_org);
     }
     // The fake saw the canary only where it belongs: the Authorization header.
     for r in fake.requests() {

@@ -50,5 +50,17 @@ fn every_action_in_the_manifest_has_its_schemas() {
             .contains(&action["class"].as_str().unwrap()));
         assert!(action["permission"].is_string(), "{name}");
         assert!(action["params"].is_object(), "{name}");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/actions");
+        for part in ["params", "result"] {
+            let path = dir.join(format!("{name}.{part}.json"));
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+            assert!(
+                jsonschema::validator_for(&schema).is_ok(),
+                "{} is not a valid JSON Schema",
+                path.display()
+            );
+        }
     }
 }

@@ -73,6 +73,11 @@ fn setup_token_stores_the_token_privately_and_checks_it() {
     let (code, out) = setup_token(&fake, home.path(), &["--sandbox"], "has inner space");
     assert_ne!(code, 0, "{out}");
     assert!(!home.path().join(".config/gandi/sandbox/api_token").exists());
-    let (code, _) = setup_token(&fake, home.path(), &["--profile", "../evil"], TOKEN_FULL);
+    fake.clear_requests();
+    let (code, out) = setup_token(&fake, home.path(), &["--profile", "../evil"], TOKEN_FULL);
     assert_ne!(code, 0);
+    assert!(out.contains("invalid profile name"), "{out}");
+    assert!(!home.path().join(".config/gandi/evil").exists());
+    assert!(!home.path().join(".config/evil").exists());
+    assert!(fake.requests().is_empty(), "nothing was checked");
 }
