@@ -371,7 +371,7 @@ impl Client {
                     {
                         page_number = n;
                     }
-                    Some((p, self.keep_sharing_id(q)))
+                    Some((p, q))
                 }
                 Some(_) => None,
                 None if more_expected && !reached_total => {
@@ -386,16 +386,6 @@ impl Client {
         }
         listing.total_count = Some(listing.items.len() as u64);
         Ok(listing)
-    }
-
-    /// A `Link` URL keeps our `sharing_id` even if Gandi dropped it.
-    fn keep_sharing_id(&self, q: Vec<(String, String)>) -> Vec<(String, String)> {
-        match &self.sharing_id {
-            Some(id) if !q.iter().any(|(k, _)| k == "sharing_id") => {
-                with_param(q, "sharing_id", id.clone())
-            }
-            _ => q,
-        }
     }
 
     /// `GET {id host}/tokeninfo`: the token's expiry and scopes, `None` when

@@ -158,6 +158,34 @@ fn a_list_whose_pages_repeat_stops_with_an_error_instead_of_looping() {
 }
 
 #[test]
+fn the_sharing_id_stays_when_gandis_next_link_drops_it() {
+    let mut state = State::seeded();
+    state.add_domains(250);
+    let fake = FakeGandi::start_with(state);
+    fake.inject(fault(
+        "GET",
+        "/v5/domain/domains",
+        100,
+        FaultKind::LinkWithoutSharingId,
+    ));
+    let org = fake.with_state(|s| s.personal_org_id());
+    let run = Skill::with_env_token(&fake, TOKEN_FULL).run(&format!(
+        r#"{{"action":"domains.list","sharing_id":"{org}"}}"#
+    ));
+    run.assert_ok();
+    let reqs = fake.requests();
+    assert!(reqs.len() >= 3, "several pages: {}", reqs.len());
+    for r in &reqs {
+        assert_eq!(
+            r.query_value("sharing_id"),
+            Some(org.as_str()),
+            "{:?}",
+            r.query
+        );
+    }
+}
+
+#[test]
 fn a_get_after_429_with_retry_after_succeeds_on_the_second_try() {
     let fake = FakeGandi::start();
     fake.inject(fault(

@@ -40,6 +40,8 @@ pub enum FaultKind {
     /// Serve at most `max` items per page whatever `per_page` asks, and no
     /// `Link` header (Gandi's maximum `per_page` is not documented).
     CapPerPage { max: usize },
+    /// Answer normally, but with `sharing_id` left out of the `Link` URLs.
+    LinkWithoutSharingId,
     /// Answer as if the request had no `page` parameter (a broken cache or
     /// proxy): every page of a list comes back as the first one.
     IgnorePage,
@@ -122,4 +124,30 @@ pub fn truncated_json_response() -> Response {
     let full = r#"[{"rrset_type":"A","rrset_ttl":10800,"rrset_name":"@","rrset_values":["192.0.2.1","192.0.2.2"]},{"rrset_type":"CNAME","rrset_ttl":10800,"rrset_name":"www","rrset_values":["webredir.vip.gandi.net."]}]"#;
     let cut = &full[..full.len() / 2];
     Response::new(200, CT_SUCCESS, cut.as_bytes().to_vec())
+}
+
+/// A `Link` header value with every `sharing_id=...` pair taken out.
+pub fn without_sharing_id(link: &str) -> String {
+    let mut out = String::new();
+    let mut rest = link;
+    while let Some(start) = rest.find('<') {
+        let Some(len) = rest[start..].find('>') else {
+            break;
+        };
+        out.push_str(&rest[..=start]);
+        let url = &rest[start + 1..start + len];
+        let (path, query) = url.split_once('?').unwrap_or((url, ""));
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("sharing_id="))
+            .collect();
+        out.push_str(path);
+        if !kept.is_empty() {
+            out.push('?');
+            out.push_str(&kept.join("&"));
+        }
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
 }

@@ -256,6 +256,15 @@ fn dispatch(shared: &Shared, raw: RawRequest) -> Outcome {
                 .retain(|(k, _)| !k.eq_ignore_ascii_case("link"));
             resp
         }
+        Some(FaultKind::LinkWithoutSharingId) => {
+            let mut resp = route(shared, &req);
+            for (k, v) in resp.headers.iter_mut() {
+                if k.eq_ignore_ascii_case("link") {
+                    *v = faults::without_sharing_id(v);
+                }
+            }
+            resp
+        }
         Some(FaultKind::IgnorePage) => {
             let mut first_page = req.clone();
             first_page.query.retain(|(k, _)| k != "page");
