@@ -7,9 +7,10 @@ usage() {
 Usage: scripts/install.sh
 
 Builds gandi-skill (cargo build --release --locked), installs the binary to
-$PREFIX/bin when PREFIX is set, else ~/.local/bin, links this repository as
-~/.openclaw/skills/gandi-skill when ~/.openclaw exists, then runs token.check
-and says what to do next.
+$PREFIX/bin when PREFIX is set, else ~/.local/bin (Linux) or /usr/local/bin
+(macOS), links this repository as <home>/skills/gandi-skill for the OpenClaw
+home that exists (~/.openclaw, or an older ~/.clawdbot or ~/.moltbot), then
+runs token.check and says what to do next.
 
   -h, --help   show this help
 EOF
@@ -31,13 +32,30 @@ esac
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
-echo "+ cargo build --release --locked"
-cargo build --release --locked
+echo "+ cargo build --release --locked --bin gandi-skill"
+cargo build --release --locked --bin gandi-skill
+# Ask cargo where it built (CARGO_TARGET_DIR, build.target-dir and
+# CARGO_BUILD_TARGET all move it), and install exactly that file.
+target_dir=$(cargo metadata --no-deps --format-version 1 --locked |
+  sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+built=$target_dir/${CARGO_BUILD_TARGET:+$CARGO_BUILD_TARGET/}release/gandi-skill
+if [[ ! -x $built ]]; then
+  echo "install.sh: the build succeeded but $built is missing" >&2
+  exit 1
+fi
 
-bindir=${PREFIX:+$PREFIX/bin}
-bindir=${bindir:-$HOME/.local/bin}
-mkdir -p "$bindir"
-install -m 755 "${CARGO_TARGET_DIR:-target}/release/gandi-skill" "$bindir/gandi-skill"
+if [[ -n ${PREFIX:-} ]]; then
+  bindir=$PREFIX/bin
+elif [[ $(uname -s) == Darwin ]]; then
+  bindir=/usr/local/bin
+else
+  bindir=$HOME/.local/bin
+fi
+if ! mkdir -p "$bindir" 2>/dev/null || [[ ! -w $bindir ]]; then
+  echo "install.sh: cannot write to $bindir; run again with PREFIX set to a folder you own on PATH (e.g. PREFIX=\$HOME/.local)" >&2
+  exit 1
+fi
+install -m 755 "$built" "$bindir/gandi-skill"
 echo "Installed $bindir/gandi-skill"
 case ":$PATH:" in
   *":$bindir:"*) ;;
@@ -47,8 +65,15 @@ case ":$PATH:" in
     ;;
 esac
 
-if [[ -d $HOME/.openclaw ]]; then
-  skills=$HOME/.openclaw/skills
+claw_home=""
+for candidate in "$HOME/.openclaw" "$HOME/.clawdbot" "$HOME/.moltbot"; do
+  if [[ -d $candidate ]]; then
+    claw_home=$candidate
+    break
+  fi
+done
+if [[ -n $claw_home ]]; then
+  skills=$claw_home/skills
   link=$skills/gandi-skill
   mkdir -p "$skills"
   if [[ -L $link ]]; then
@@ -61,7 +86,7 @@ if [[ -d $HOME/.openclaw ]]; then
     echo "Linked the OpenClaw skill $link -> $repo"
   fi
 else
-  echo "No ~/.openclaw found: to use it with OpenClaw later, run: openclaw skills install $repo"
+  echo "No OpenClaw home (~/.openclaw) found: once OpenClaw is installed, run this script again to link the skill."
 fi
 
 echo "+ gandi-skill '{\"action\":\"token.check\"}'"

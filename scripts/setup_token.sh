@@ -9,9 +9,11 @@ Usage: scripts/setup_token.sh [--profile NAME] [--sandbox]
 Stores a Gandi Personal Access Token for gandi-skill, then runs token.check.
 The token is read without echo from the terminal, or from stdin when stdin
 is not a terminal. It is never printed and never passed on a command line.
+A token already stored there is kept as api_token.previous.
 
   --profile NAME  store it for this profile (NAME matches [a-z0-9_-]{1,64})
   --sandbox       store it for the Gandi sandbox API instead of production
+                  (the default when GANDI_SANDBOX=1, as for gandi-skill)
   -h, --help      show this help
 
 Where it goes (<config> is $GANDI_CONFIG_DIR, else $XDG_CONFIG_HOME/gandi,
@@ -32,16 +34,23 @@ die() {
 }
 
 profile=""
+profile_given=0
+# Like gandi-skill itself, GANDI_SANDBOX=1 (or true, yes, on) means the sandbox.
 sandbox=0
+case ${GANDI_SANDBOX:-} in
+  1 | [Tt][Rr][Uu][Ee] | [Yy][Ee][Ss] | [Oo][Nn]) sandbox=1 ;;
+esac
 while (($#)); do
   case $1 in
     --profile)
       (($# >= 2)) || die "--profile needs a NAME"
       profile=$2
+      profile_given=1
       shift 2
       ;;
     --profile=*)
       profile=${1#--profile=}
+      profile_given=1
       shift
       ;;
     --sandbox)
@@ -59,7 +68,7 @@ while (($#)); do
   esac
 done
 
-if [[ -n $profile && ! $profile =~ ^[a-z0-9_-]{1,64}$ ]]; then
+if ((profile_given)) && [[ ! $profile =~ ^[a-z0-9_-]{1,64}$ ]]; then
   die "invalid profile name '$profile': use 1 to 64 of a-z, 0-9, _ and -"
 fi
 
@@ -93,9 +102,19 @@ token=${token%"${token##*[![:space:]]}"}
 if [[ -z $token ]]; then
   die "no token given; nothing was written"
 fi
-if [[ $token =~ [[:space:][:cntrl:]] ]]; then
+# Printable ASCII only, byte by byte (a zero-width space from a web page is
+# not): gandi-skill refuses anything else, so never store it.
+printable='^[!-~]+$'
+if ! (
+  LC_ALL=C
+  [[ $token =~ $printable ]]
+); then
   token=""
-  die "the token contains whitespace or control characters; nothing was written (paste exactly the token Gandi showed)"
+  die "the token contains whitespace, control or non-ASCII characters; nothing was written (paste exactly the token Gandi showed)"
+fi
+if [[ -d $target ]]; then
+  token=""
+  die "$target is a folder, not a file; remove it (rmdir or rm -r), then run this again"
 fi
 
 umask 077
@@ -106,6 +125,11 @@ trap 'rm -f "$tmp"' EXIT
 printf '%s\n' "$token" >"$tmp"
 token=""
 chmod 600 "$tmp"
+# Keep the token being replaced, as token.renew does, so a mistake can be undone.
+if [[ -f $target ]]; then
+  cp -p "$target" "$target.previous"
+  chmod 600 "$target.previous"
+fi
 mv -f "$tmp" "$target"
 trap - EXIT
 printf 'Stored the %s token in %s (mode 600).\n' "$which_api" "$target"

@@ -70,6 +70,38 @@ fn setup_token_stores_the_token_privately_and_checks_it() {
         .collect();
     assert!(seen.contains(&format!("Bearer {TOKEN_FULL}")), "{seen:?}");
 
+    // A zero-width space (pasted from a web page) is refused; the stored token stays.
+    let (code, out) = setup_token(
+        &fake,
+        home.path(),
+        &["--profile", "work"],
+        &format!("{TOKEN_FULL}\u{200b}"),
+    );
+    assert_ne!(code, 0, "{out}");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("token file").trim(),
+        TOKEN_FULL
+    );
+    // A new token replaces it and the old one is kept beside it.
+    let (code, out) = setup_token(
+        &fake,
+        home.path(),
+        &["--profile", "work"],
+        "second-token-123",
+    );
+    assert_ne!(code, 0, "the fake does not know this token: {out}");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("token file").trim(),
+        "second-token-123"
+    );
+    assert_eq!(
+        std::fs::read_to_string(path.with_file_name("api_token.previous"))
+            .expect("previous")
+            .trim(),
+        TOKEN_FULL
+    );
+    assert!(!out.contains("second-token-123"), "{out}");
+
     let (code, out) = setup_token(&fake, home.path(), &["--sandbox"], "has inner space");
     assert_ne!(code, 0, "{out}");
     assert!(!home.path().join(".config/gandi/sandbox/api_token").exists());
