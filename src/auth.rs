@@ -149,6 +149,21 @@ pub struct Credential {
     pub profile: Option<String>,
 }
 
+/// How the user puts a new token where this lookup will take it: a
+/// variable comes before every file, so a fresh file alone would not help.
+pub fn how_to_store(source: &str, selection: &Selection) -> String {
+    match source.strip_prefix("env:") {
+        Some(var) => format!(
+            "the user replaces the value of {var} in the environment gandi-skill runs in (it comes before any token file), or unsets it and runs `{}` in their own terminal",
+            selection.setup_command()
+        ),
+        None => format!(
+            "the user runs `{}` in their own terminal",
+            selection.setup_command()
+        ),
+    }
+}
+
 impl Credential {
     /// The account space this credential belongs to.
     pub fn selection(&self) -> Selection {
@@ -244,11 +259,17 @@ pub fn config_dir(env: &Env) -> SkillResult<PathBuf> {
 /// Runs the lookup of contract §4; the first credential found wins.
 pub fn resolve(env: &Env, selection: &Selection) -> SkillResult<Credential> {
     lookup(env, selection).map_err(|e| match e.code {
-        // The fix names this selection's own setup command.
+        // The fix names where this very value came from.
         ErrorCode::MalformedToken => {
+            let source = e
+                .details
+                .get("credential_source")
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string();
             let fix = format!(
-                "store the token again with {} (one line, no spaces)",
-                selection.setup_command()
+                "the token must be exactly what Gandi showed, one line without spaces: {}",
+                how_to_store(&source, selection)
             );
             e.with_hint(fix)
         }

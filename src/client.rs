@@ -656,6 +656,17 @@ impl Client {
                 format!("the TLS connection to {host} failed: {e}"),
             )
             .with_hint("check the system clock and any TLS-intercepting proxy"),
+            // ureq hands rustls' failures (a certificate it does not trust,
+            // a peer that does not speak TLS) over as InvalidData I/O errors.
+            ureq::Error::Io(io)
+                if io.kind() == std::io::ErrorKind::InvalidData && host.starts_with("https://") =>
+            {
+                SkillError::new(
+                    ErrorCode::Tls,
+                    format!("the TLS connection to {host} failed: {io}"),
+                )
+                .with_hint("check the system clock, any TLS-intercepting proxy or antivirus, and GANDI_API_URL if set")
+            }
             ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => SkillError::new(
                 ErrorCode::Timeout,
                 format!("Gandi ({host}) did not answer in time"),
@@ -762,7 +773,7 @@ impl Client {
         };
         let selection = c.selection();
         let admin = selection.pat_page();
-        let setup = selection.setup_command();
+        let store = crate::auth::how_to_store(&c.source, &selection);
         let what = if status == 401 {
             "was not accepted: it is unknown, revoked or expired, or sent with the wrong scheme"
         } else {
@@ -773,7 +784,7 @@ impl Client {
             Scheme::Bearer => "",
         };
         format!(
-            "The credential from {} (sent as {}) {what} on {space}. This action needs: {}.{scheme_note} Fix: create or renew a Personal Access Token with that permission at {admin}, then the user runs `{setup}` in their own terminal; a still-valid token can be renewed with {{\"action\":\"token.renew\"}}.",
+            "The credential from {} (sent as {}) {what} on {space}. This action needs: {}.{scheme_note} Fix: create or renew a Personal Access Token with that permission at {admin}, then {store}; a still-valid token can be renewed with {{\"action\":\"token.renew\"}}.",
             c.source,
             c.scheme.as_str(),
             self.permission,

@@ -348,6 +348,33 @@ fn an_error_status_without_a_body_keeps_its_meaning() {
 }
 
 #[test]
+fn a_server_that_does_not_speak_tls_is_a_tls_error() {
+    use std::io::{Read, Write};
+    // Plain HTTP where HTTPS is expected: what a captive portal or a
+    // misconfigured proxy gives.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten().take(3) {
+            let mut stream = stream;
+            let mut buf = [0u8; 1024];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let run = Skill::new(None)
+        .env("GANDI_API_URL", &format!("https://127.0.0.1:{port}"))
+        .env("GANDI_API_TOKEN", TOKEN_FULL)
+        .secret(TOKEN_FULL)
+        .run(r#"{"action":"account.whoami"}"#);
+    let err = run.assert_error("network.tls", 5);
+    assert!(
+        err["message"].as_str().unwrap_or("").contains("TLS"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_stall_past_the_timeout_is_a_network_timeout() {
     let fake = FakeGandi::start();
     fake.inject(fault(

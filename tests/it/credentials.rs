@@ -192,7 +192,13 @@ fn malformed_empty_and_odd_token_files() {
     let run = Skill::new(Some(&fake))
         .env("GANDI_API_TOKEN", "abc\u{7}def")
         .run(WHOAMI);
-    run.assert_error("auth.malformed_token", 4);
+    let err = run.assert_error("auth.malformed_token", 4);
+    // A variable comes before every file: the fix is the variable.
+    let hint = err["hint"].as_str().unwrap_or("");
+    assert!(
+        hint.contains("replaces the value of GANDI_API_TOKEN") && hint.contains("unsets it"),
+        "{err}"
+    );
     // The fix names the command for this very token: sandbox, profile.
     let run = Skill::new(Some(&fake))
         .token_file("sandbox/profiles/work/api_token", "abc def", 0o600)
