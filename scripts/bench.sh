@@ -46,12 +46,18 @@ if ! command -v hyperfine >/dev/null 2>&1; then
   "${sudo[@]}" apt-get install -y -qq hyperfine >/dev/null
 fi
 
-build=(cargo build --release --locked --bin gandi-skill --example fake_gandi)
-[[ -f examples/diff_bench.rs || -f examples/diff_bench/main.rs ]] && build+=(--example diff_bench)
-echo "+ ${build[*]}"
-"${build[@]}"
+# The binary alone, exactly as install.sh builds it: building it together with
+# the examples would mix their dev-dependency features into it.
+echo "+ cargo build --release --locked --bin gandi-skill"
+cargo build --release --locked --bin gandi-skill
+examples=(cargo build --release --locked --example fake_gandi)
+[[ -f examples/diff_bench.rs || -f examples/diff_bench/main.rs ]] && examples+=(--example diff_bench)
+echo "+ ${examples[*]}"
+"${examples[@]}"
 
-release=${CARGO_TARGET_DIR:-$repo/target}/release
+target_dir=$(cargo metadata --no-deps --format-version 1 --locked |
+  sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+release=$target_dir/release
 bin=$release/gandi-skill
 fake_bin=$release/examples/fake_gandi
 
