@@ -316,3 +316,32 @@ fn an_apply_that_would_put_a_cname_beside_other_data_is_refused() {
     );
     assert!(writes(&fake).is_empty(), "{:?}", writes(&fake));
 }
+
+#[test]
+fn a_name_gandi_answers_404_for_is_created_with_post() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    fake.inject(Fault::on(
+        "GET",
+        "/v5/livedns/domains/example.com/records/fresh",
+        1,
+        FaultKind::RecordNotFound,
+    ));
+    let add = r#"{"action":"dns.records.add","domain":"example.com","name":"fresh","type":"A","values":["192.0.2.8"]}"#;
+    s.run(add).assert_ok();
+    assert_eq!(
+        writes(&fake),
+        [
+            SNAPSHOTS,
+            "POST /v5/livedns/domains/example.com/records/fresh/A"
+        ]
+    );
+    assert_eq!(
+        body_of(
+            &fake,
+            "POST",
+            "/v5/livedns/domains/example.com/records/fresh/A"
+        ),
+        json!({"rrset_values":["192.0.2.8"],"rrset_ttl":10800})
+    );
+}

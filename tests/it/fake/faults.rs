@@ -21,6 +21,9 @@ pub enum FaultKind {
     },
     /// `status` with no body at all (Content-Length: 0).
     EmptyBody { status: u16 },
+    /// 404 with Gandi's recorded `dns-record` body (how Gandi may answer a
+    /// read of a name that holds nothing; the reference leaves it open).
+    RecordNotFound,
     /// An nginx-style `text/html` error page.
     HtmlBody { status: u16 },
     /// 200, `application/json`, a body cut in the middle (Content-Length matches).

@@ -206,6 +206,7 @@ fn dispatch(shared: &Shared, raw: RawRequest) -> Outcome {
             retry_after,
         }) => faults::status_response(status, retry_after.as_deref()),
         Some(FaultKind::HtmlBody { status }) => faults::html_response(status),
+        Some(FaultKind::RecordNotFound) => http::record_not_found(&req.raw_path),
         Some(FaultKind::EmptyBody { status }) => Response {
             status,
             headers: Vec::new(),
