@@ -87,9 +87,11 @@ pub fn format_rfc3339(secs: i64) -> String {
     )
 }
 
-/// Whole days from `now` until `when` (negative once past).
+/// Calendar days (UTC) from today until the day of `when`: 1 for tomorrow
+/// whatever the hour, 0 for today, negative once past. It matches the date
+/// the user reads in `expires_at`.
 pub fn days_until(now: i64, when: i64) -> i64 {
-    (when - now).div_euclid(86_400)
+    when.div_euclid(86_400) - now.div_euclid(86_400)
 }
 
 #[cfg(test)]
@@ -106,5 +108,15 @@ mod tests {
         assert_eq!(parse_rfc3339("2026-13-01"), None);
         assert_eq!(parse_rfc3339("garbage"), None);
         assert_eq!(days_until(0, 86_400 * 3 + 5), 3);
+    }
+
+    #[test]
+    fn days_count_calendar_dates() {
+        let evening = parse_rfc3339("2026-11-29T23:00:00Z").unwrap_or_default();
+        let tomorrow_morning = parse_rfc3339("2026-11-30T01:00:00Z").unwrap_or_default();
+        let yesterday = parse_rfc3339("2026-11-28T23:59:59Z").unwrap_or_default();
+        assert_eq!(days_until(evening, tomorrow_morning), 1);
+        assert_eq!(days_until(evening, evening + 60), 0);
+        assert_eq!(days_until(evening, yesterday), -1);
     }
 }

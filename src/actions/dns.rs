@@ -114,15 +114,36 @@ pub fn records_list(ctx: &mut Ctx, p: RecordsListParams) -> SkillResult<Done<Rec
     };
     let rtype = p.rtype.as_deref().map(dns::check_type).transpose()?;
     let paging = paging(p.page, p.per_page)?;
+    if name.is_some() && !matches!(paging, Paging::All) {
+        // Gandi answers a name with all its rrsets at once: no pages.
+        let field = if p.page.is_some() { "page" } else { "per_page" };
+        return Err(SkillError::invalid_param(
+            field,
+            None,
+            "no paging together with `name`: a name's rrsets come back all at once",
+        ));
+    }
     let client = ctx.client()?;
+    // A name or rrset Gandi answers 404 (dns-record) for holds nothing.
+    let missing_is_empty =
+        |e: SkillError| match e.code == ErrorCode::NotFound && is_missing_rrset(&e) {
+            true => Ok(Value::Null),
+            false => Err(e),
+        };
     let records = match (&name, &rtype) {
-        (Some(n), Some(t)) => match client.get(&records_path(&zone, Some(n), Some(t)), &[]) {
-            Ok(v) => vec![dns::rrset_from_gandi(&v)?],
-            Err(e) if e.code == ErrorCode::NotFound && is_missing_rrset(&e) => Vec::new(),
-            Err(e) => return Err(e),
-        },
+        (Some(n), Some(t)) => {
+            match client
+                .get(&records_path(&zone, Some(n), Some(t)), &[])
+                .or_else(missing_is_empty)?
+            {
+                Value::Null => Vec::new(),
+                v => vec![dns::rrset_from_gandi(&v)?],
+            }
+        }
         (Some(n), None) => {
-            let v = client.get(&records_path(&zone, Some(n), None), &[])?;
+            let v = client
+                .get(&records_path(&zone, Some(n), None), &[])
+                .or_else(missing_is_empty)?;
             rrsets_from(v.as_array().map(Vec::as_slice).unwrap_or_default())?
         }
         (None, t) => {
@@ -140,9 +161,7 @@ pub fn records_list(ctx: &mut Ctx, p: RecordsListParams) -> SkillResult<Done<Rec
             }));
         }
     };
-    if matches!(paging, Paging::All) {
-        ctx.listed(Some(records.len() as u64), 1, Vec::new());
-    }
+    ctx.listed(Some(records.len() as u64), 1, Vec::new());
     Ok(Done::Result(RecordList {
         domain: zone,
         records,
@@ -1009,9 +1028,11 @@ fn read_snapshot(client: &Client, zone: &str, id: &str) -> SkillResult<(Snapshot
 pub fn snapshots_list(ctx: &mut Ctx, p: SnapshotsListParams) -> SkillResult<Done<SnapshotList>> {
     let zone = dns::zone_ascii(&p.domain, "domain")?;
     let paging = paging(p.page, p.per_page)?;
+    // Newest first: the restore point an agent wants is on the first page.
+    let newest_first = [("sort_by", "-date_created".to_string())];
     let listing = ctx
         .client()?
-        .list(&snapshot_path(&zone, None), &[], paging)?;
+        .list(&snapshot_path(&zone, None), &newest_first, paging)?;
     let snapshots = listing.items.iter().map(SnapshotInfo::from_gandi).collect();
     ctx.listed(listing.total_count, listing.pages_fetched, listing.warnings);
     Ok(Done::Result(SnapshotList {

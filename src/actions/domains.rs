@@ -59,8 +59,13 @@ pub struct DomainItem {
     /// `livedns`, `abc` (classic), `premium_dns` or `other`.
     pub nameserver: Option<String>,
     pub tags: Vec<String>,
-    /// The organization that owns it (its `sharing_id`).
+    /// The owning organization's id, when Gandi gives it (`sharing_id`).
     pub sharing_id: Option<String>,
+    /// The owning organization's name as Gandi shows it (`orga_owner`); a
+    /// name, not an id: organizations.list gives the ids.
+    pub owner: Option<String>,
+    /// The nameservers in use when Gandi lists them (`nameserver.hosts`).
+    pub nameservers: Vec<String>,
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
@@ -102,36 +107,55 @@ pub fn list(ctx: &mut Ctx, p: DomainsListParams) -> SkillResult<Done<DomainList>
     let paging = paging(p.page, p.per_page)?;
     let mut query: Vec<(&str, String)> = vec![("sort_by", "fqdn".to_string())];
     if let Some(f) = &p.fqdn {
-        if f.is_empty() || f.len() > 253 || f.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(SkillError::invalid_param(
-                "fqdn",
-                Some(f),
-                "a domain name or a pattern such as `example.*` or `*example.com`",
-            ));
+        let expected = "a domain name or a pattern such as `example.*` or `*example.com`";
+        let trimmed = f.strip_suffix('.').unwrap_or(f);
+        if trimmed.is_empty()
+            || trimmed.len() > 253
+            || trimmed.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(SkillError::invalid_param("fqdn", Some(f), expected));
         }
-        let ascii = f
+        // Gandi matches patterns against the ASCII name: convert each
+        // Unicode label; a label mixing `*` and Unicode has no ASCII form.
+        let ascii = trimmed
             .split('.')
-            .map(|label| match label.contains('*') || label.is_ascii() {
-                true => Ok(label.to_ascii_lowercase()),
-                false => crate::dns::zone_ascii(&format!("{label}.x"), "fqdn")
-                    .map(|a| a.trim_end_matches(".x").to_string()),
+            .map(|label| {
+                if label.is_ascii() {
+                    Ok(label.to_ascii_lowercase())
+                } else if label.contains('*') {
+                    Err(SkillError::invalid_param(
+                        "fqdn",
+                        Some(f),
+                        &format!("{expected}; a `*` cannot share a label with non-ASCII letters (`{label}`): give that label in full"),
+                    ))
+                } else {
+                    crate::dns::zone_ascii(&format!("{label}.x"), "fqdn")
+                        .map(|a| a.trim_end_matches(".x").to_string())
+                }
             })
             .collect::<SkillResult<Vec<_>>>()?
             .join(".");
         query.push(("fqdn", ascii));
     }
-    if let Some(t) = &p.tld {
-        let t = t.trim_start_matches('.').to_ascii_lowercase();
+    if let Some(given) = &p.tld {
+        let bare = given.trim_start_matches('.').trim_end_matches('.');
+        let refuse =
+            || SkillError::invalid_param("tld", Some(given), "a TLD such as `com`, `fr` or `рф`");
+        // A Unicode TLD goes to Gandi in its ASCII (punycode) form.
+        let t = if bare.is_ascii() {
+            bare.to_ascii_lowercase()
+        } else {
+            crate::dns::zone_ascii(&format!("x.{bare}"), "tld")
+                .map_err(|_| refuse())?
+                .trim_start_matches("x.")
+                .to_string()
+        };
         if t.is_empty()
             || !t
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
         {
-            return Err(SkillError::invalid_param(
-                "tld",
-                Some(&t),
-                "a TLD such as `com` or `fr`",
-            ));
+            return Err(refuse());
         }
         query.push(("tld", t));
     }
@@ -162,7 +186,9 @@ pub fn list(ctx: &mut Ctx, p: DomainsListParams) -> SkillResult<Done<DomainList>
                 autorenew: autorenew_enabled(d),
                 nameserver: string(d, "/nameserver/current"),
                 tags: strings(d.get("tags")),
-                sharing_id: string(d, "/sharing_id").or_else(|| string(d, "/orga_owner")),
+                sharing_id: string(d, "/sharing_id"),
+                owner: string(d, "/orga_owner"),
+                nameservers: strings(d.pointer("/nameserver/hosts")),
             }
         })
         .collect();

@@ -139,7 +139,7 @@ pub fn token_check(ctx: &mut Ctx, _p: NoParams) -> SkillResult<Done<TokenReport>
                 .and_then(Value::as_str)
                 .map(str::to_string),
             expires_at,
-            expires_in_days: expires_in.map(|s| s.div_euclid(86_400)),
+            expires_in_days: expires_in.map(|s| crate::time::days_until(now, now + s)),
             scopes: v
                 .get("scope")
                 .or_else(|| v.get("scopes"))

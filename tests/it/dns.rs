@@ -631,6 +631,15 @@ fn snapshots_create_get_delete() {
     let s = skill(&fake);
     let run = s.run(r#"{"action":"dns.snapshots.create","domain":"example.com","snapshot_name":"before migration"}"#);
     let id = run.assert_ok()["snapshot_id"].as_str().unwrap().to_string();
+    // Newest first: the first page holds the restore point just made.
+    fake.clear_requests();
+    let first =
+        s.run(r#"{"action":"dns.snapshots.list","domain":"example.com","page":1,"per_page":1}"#);
+    assert_eq!(first.assert_ok()["snapshots"][0]["id"], id.as_str());
+    assert_eq!(
+        fake.requests()[0].query_value("sort_by"),
+        Some("-date_created")
+    );
     let got = s.run(&format!(
         r#"{{"action":"dns.snapshots.get","domain":"example.com","snapshot_id":"{id}"}}"#
     ));

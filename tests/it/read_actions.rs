@@ -2,7 +2,7 @@
 //! first (who am I, my domains, my zones and records), and the requests
 //! they cost.
 
-use crate::fake::{FakeGandi, TOKEN_FULL};
+use crate::fake::{FakeGandi, Fault, FaultKind, TOKEN_FULL};
 use crate::support::Skill;
 
 fn skill(fake: &FakeGandi) -> Skill {
@@ -51,8 +51,36 @@ fn domains_list_filters_reach_gandi_and_shape_the_answer() {
     let soon = skill(&fake).run(r#"{"action":"domains.list","fqdn":"expiring-soon.org"}"#);
     let d = &soon.assert_ok()["domains"][0];
     assert_eq!(d["autorenew"], false);
-    let days = d["days_left"].as_i64().unwrap();
-    assert!((8..=11).contains(&days), "{d}");
+    // Calendar days (UTC) between today and the expiry date shown.
+    let expires = d["expires_at"].as_str().expect("expires_at");
+    let expiry_day = gandi_skill::time::parse_rfc3339(expires).expect("RFC 3339") / 86_400;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs() as i64;
+    assert_eq!(
+        d["days_left"].as_i64(),
+        Some(expiry_day - now / 86_400),
+        "{d}"
+    );
+    // The owner's name is not passed off as an organization id.
+    assert_eq!(d["owner"], "jdoe", "{d}");
+    assert_eq!(d["sharing_id"], serde_json::Value::Null, "{d}");
+
+    // Trailing dots and Unicode TLDs reach Gandi in the form it matches.
+    fake.clear_requests();
+    skill(&fake)
+        .run(r#"{"action":"domains.list","fqdn":"example.com.","tld":"рф."}"#)
+        .assert_ok();
+    assert_eq!(fake.requests()[0].query_value("fqdn"), Some("example.com"));
+    assert_eq!(fake.requests()[0].query_value("tld"), Some("xn--p1ai"));
+    fake.clear_requests();
+    let run = skill(&fake).run(r#"{"action":"domains.list","fqdn":"*é.fr"}"#);
+    assert_eq!(
+        run.assert_error("request.invalid_params", 2)["details"]["field"],
+        "fqdn"
+    );
+    assert!(fake.requests().is_empty());
 
     let bad = skill(&fake).run(r#"{"action":"domains.list","nameserver":"cloudflare"}"#);
     assert_eq!(
@@ -121,6 +149,27 @@ fn zones_and_records() {
         r#"{"action":"dns.records.list","domain":"example.com","name":"nothing-here","type":"A"}"#,
     );
     assert!(run.assert_ok()["records"].as_array().unwrap().is_empty());
+
+    // A name Gandi answers 404 for holds nothing; its list is empty.
+    fake.inject(Fault::on(
+        "GET",
+        "/v5/livedns/domains/example.com/records/nothing-here",
+        1,
+        FaultKind::RecordNotFound,
+    ));
+    let run = skill(&fake)
+        .run(r#"{"action":"dns.records.list","domain":"example.com","name":"nothing-here"}"#);
+    assert!(run.assert_ok()["records"].as_array().unwrap().is_empty());
+    assert_eq!(run.reply["meta"]["total_count"], 0);
+    // A name's rrsets come at once: paging with a name is refused, unsent.
+    fake.clear_requests();
+    let run = skill(&fake)
+        .run(r#"{"action":"dns.records.list","domain":"example.com","name":"@","page":2}"#);
+    assert_eq!(
+        run.assert_error("request.invalid_params", 2)["details"]["field"],
+        "page"
+    );
+    assert!(fake.requests().is_empty());
 
     fake.clear_requests();
     let run = skill(&fake)

@@ -13,7 +13,8 @@ pub fn domain_href(base: &str, fqdn: &str) -> String {
     format!("{base}/v5/domain/domains/{fqdn}")
 }
 
-/// List item, key order as in the reference.
+/// List item, key order and keys as in the reference's example (which has
+/// no `sharing_id`: `orga_owner` is a name, not an id).
 fn list_item(base: &str, d: &Domain) -> Value {
     json!({
         "fqdn": d.fqdn,
@@ -34,7 +35,6 @@ fn list_item(base: &str, d: &Domain) -> Value {
         "orga_owner": d.orga_owner,
         "domain_owner": d.domain_owner,
         "tags": d.tags,
-        "sharing_id": d.sharing_id,
     })
 }
 
@@ -135,7 +135,8 @@ pub fn list(req: &Req, state: &State, base: &str) -> Reply {
     let mut matching: Vec<&Domain> = state
         .domains
         .values()
-        .filter(|d| fqdn.is_none_or(|p| glob_match(p, &d.fqdn) || glob_match(p, &d.fqdn_unicode)))
+        // Gandi's patterns apply to the ASCII fqdn.
+        .filter(|d| fqdn.is_none_or(|p| glob_match(p, &d.fqdn)))
         .filter(|d| tld.is_none_or(|t| d.tld.eq_ignore_ascii_case(t)))
         .filter(|d| ns.is_none_or(|n| d.nameserver == n))
         .filter(|d| sharing.is_none_or(|s| d.sharing_id == s))
