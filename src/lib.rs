@@ -29,12 +29,14 @@ use safety::Done;
 /// Runs one request and returns the reply line (without newline) and the
 /// exit code. Never panics: a panic inside becomes an `internal` reply.
 pub fn run(input: &[u8], env: &Env) -> (String, i32) {
-    let caught = catch_unwind(AssertUnwindSafe(|| run_request(input, env)));
+    // The action, once known, so that even a panic's reply names it.
+    let known_action = std::cell::Cell::new(None);
+    let caught = catch_unwind(AssertUnwindSafe(|| run_request(input, env, &known_action)));
     let (outcome, secrets) = match caught {
         Ok(done) => done,
         Err(_) => (
             Outcome::from_error(
-                None,
+                known_action.get().map(|a: ActionId| a.name().to_string()),
                 SkillError::internal("gandi-skill hit an internal error (a panic was caught)"),
             ),
             Vec::new(),
@@ -66,7 +68,11 @@ pub fn reject_input(why: &str) -> (String, i32) {
     (line, outcome.exit_code)
 }
 
-fn run_request(input: &[u8], env: &Env) -> (Outcome, Vec<auth::Token>) {
+fn run_request(
+    input: &[u8],
+    env: &Env,
+    known_action: &std::cell::Cell<Option<ActionId>>,
+) -> (Outcome, Vec<auth::Token>) {
     // Debug builds only: lets the tests prove that a panic still yields one
     // JSON reply (exit 70) and prints nothing else. Release builds never read it.
     if cfg!(debug_assertions) && env.flag("GANDI_SKILL_TEST_PANIC") {
@@ -88,6 +94,10 @@ fn run_request(input: &[u8], env: &Env) -> (Outcome, Vec<auth::Token>) {
             auth::visible_secrets(env, None),
         );
     };
+    known_action.set(Some(action));
+    if cfg!(debug_assertions) && env.flag("GANDI_SKILL_TEST_PANIC_IN_ACTION") {
+        panic!("test panic in {}", action.name());
+    }
     let ran = actions::dispatch(env, action, &envelope.common, envelope.params);
     let name = action.name().to_string();
     let outcome = match ran.outcome {

@@ -27,11 +27,23 @@ Exit codes: 0 ok, 1 Gandi error, 2 invalid request, 3 needs confirmation,
 ";
 
 fn main() {
-    // Panics become a JSON reply in `run`; the default hook would print to stderr.
+    // Panics become a JSON reply in `run`. The default hook would print the
+    // panic's message, which could quote a secret: with debug on, only where
+    // it happened goes to stderr; otherwise nothing.
     let env = Env::from_process();
-    if !env.debug() {
-        std::panic::set_hook(Box::new(|_| {}));
-    }
+    let debug = env.debug();
+    std::panic::set_hook(Box::new(move |info| {
+        if debug {
+            let place = info
+                .location()
+                .map(|l| format!("{}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            let _ = writeln!(
+                std::io::stderr(),
+                "gandi-skill: internal error (panic) at {place}"
+            );
+        }
+    }));
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     let input: Vec<u8> = match args.as_slice() {
         [] => match read_stdin() {

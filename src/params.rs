@@ -105,24 +105,28 @@ fn describe_serde_error(path: &str, message: &str, accepted: &[String]) -> Skill
         .rsplit_once("expected ")
         .map(|(_, e)| plain_type(e.trim_end_matches('.')))
         .unwrap_or_else(|| message.to_string());
-    let given = message
+    // "invalid type: X, expected Y" or "unknown variant `X`, expected Y": X.
+    let stated = message
         .strip_prefix("invalid type: ")
         .or_else(|| message.strip_prefix("invalid value: "))
-        .and_then(|m| m.split_once(", expected"))
-        .map(|(g, _)| g.to_string())
-        .unwrap_or_else(|| message.to_string());
+        .unwrap_or(message);
+    let given = stated.split_once(", expected").map_or(stated, |(g, _)| g);
     SkillError::new(
         ErrorCode::InvalidParams,
         format!("parameter `{field}`: got {given}, expected {expected}"),
     )
     .with_detail("field", field)
     .with_detail("expected", expected)
+    .with_hint("see {\"action\":\"describe\"} for each action's parameters")
 }
 
 /// serde's Rust type names in words an agent understands.
 fn plain_type(expected: &str) -> String {
     match expected {
-        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number".into(),
+        "u8" => "a whole number from 0 to 255".into(),
+        "u16" => "a whole number from 0 to 65535".into(),
+        "u32" => "a whole number from 0 to 4294967295".into(),
+        "u64" | "usize" => "a whole number".into(),
         "i32" | "i64" => "an integer".into(),
         "f64" | "f32" => "a number".into(),
         "a sequence" => "a list".into(),

@@ -31,21 +31,26 @@ pub const COMMON_FIELDS: &[&str] = &[
 pub struct CommonFields {
     /// Which stored credentials to use (`[a-z0-9_-]{1,64}`).
     #[serde(default)]
+    #[schemars(pattern(r"^[a-z0-9_-]{1,64}$"))]
     pub profile: Option<String>,
     /// `true`: use the Gandi sandbox API and sandbox credentials.
     #[serde(default)]
     pub sandbox: Option<bool>,
     /// Organization id to act for or bill (Gandi's `sharing_id`).
     #[serde(default)]
+    #[schemars(pattern(r"^[A-Za-z0-9-]{1,64}$"))]
     pub sharing_id: Option<String>,
-    /// Validate and preview only; change nothing.
+    /// Validate and preview only; change nothing. `null` counts as absent.
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     pub dry_run: bool,
-    /// `true` is required for destructive and billable actions.
+    /// `true` is required for destructive and billable actions; `null` counts as absent.
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     pub confirm: bool,
     /// With `confirm` on billable actions: the highest acceptable total, taxes included.
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub max_price: Option<f64>,
 }
 
@@ -85,6 +90,8 @@ pub fn read_envelope(input: &[u8]) -> Result<Envelope, (Option<String>, SkillErr
             )),
         )
     })?;
+    // A byte-order mark (some Windows tools write one) is not part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err((None, invalid_json("the request is empty".to_string())));
     }

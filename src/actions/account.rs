@@ -44,9 +44,11 @@ pub fn whoami(ctx: &mut Ctx, _p: NoParams) -> SkillResult<Done<Whoami>> {
 pub struct OrganizationsListParams {
     /// Only this page (from 1); without it every page is read.
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub page: Option<u32>,
     /// Items per page (1-500) when `page` is given.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 500))]
     pub per_page: Option<u32>,
 }
 

@@ -19,9 +19,11 @@ use ureq::http::Method;
 pub struct ZonesListParams {
     /// Only this page (from 1); without it every page is read.
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub page: Option<u32>,
     /// Items per page (1-500) when `page` is given.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 500))]
     pub per_page: Option<u32>,
 }
 
@@ -75,9 +77,11 @@ pub struct RecordsListParams {
     pub rtype: Option<String>,
     /// Only this page (from 1); without it every page is read.
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub page: Option<u32>,
     /// Items per page (1-500) when `page` is given.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 500))]
     pub per_page: Option<u32>,
 }
 
@@ -241,9 +245,11 @@ pub struct RrsetWriteParams {
     #[serde(rename = "type")]
     pub rtype: String,
     /// The values, as you would write them in a zone file (`10 mx.example.net.`).
+    #[schemars(length(min = 1))]
     pub values: Vec<String>,
     /// Seconds (300-2592000). `dns.records.add` and `dns.records.set` keep the current TTL when omitted.
     #[serde(default)]
+    #[schemars(range(min = 300, max = 2592000))]
     pub ttl: Option<u32>,
     /// `false` skips the automatic snapshot taken before the write.
     #[serde(default)]
@@ -262,6 +268,7 @@ pub struct RrsetRemoveParams {
     pub rtype: String,
     /// The values to remove; without it the whole rrset is removed.
     #[serde(default)]
+    #[schemars(length(min = 1))]
     pub values: Option<Vec<String>>,
     /// `false` skips the automatic snapshot taken before the write.
     #[serde(default)]
@@ -359,13 +366,20 @@ fn snapshot_before_write(
     }
     let when = crate::time::format_rfc3339(ctx.env.unix_now());
     let name = format!("gandi-skill {when} before {} {label}", ctx.action.name());
-    let id = create_snapshot(ctx.client()?, zone, &name)?;
+    let id = create_snapshot(ctx.client()?, zone, Some(&name)).map_err(|mut e| {
+        e.message.push_str("; the change was not made");
+        e
+    })?;
     ctx.meta.snapshot_id = Some(id);
     Ok(())
 }
 
-fn create_snapshot(client: &Client, zone: &str, name: &str) -> SkillResult<String> {
-    let body = serde_json::json!({ "name": name });
+/// `POST .../snapshots`; the new id from the body, else from `Location`.
+fn create_snapshot(client: &Client, zone: &str, name: Option<&str>) -> SkillResult<String> {
+    let body = match name {
+        Some(n) => serde_json::json!({ "name": n }),
+        None => serde_json::json!({}),
+    };
     let answer = client.send(
         Method::POST,
         &format!("livedns/domains/{}/snapshots", encode(zone)),
@@ -387,7 +401,7 @@ fn create_snapshot(client: &Client, zone: &str, name: &str) -> SkillResult<Strin
     id.filter(|s| !s.is_empty()).ok_or_else(|| {
         SkillError::new(
             ErrorCode::UnexpectedResponse,
-            "Gandi created a snapshot but did not say its id; the change was not made",
+            "Gandi answered the snapshot request without the new snapshot's id",
         )
     })
 }
@@ -627,7 +641,9 @@ pub struct DesiredRrset {
     pub rtype: String,
     /// Seconds (300-2592000); when omitted the live TTL is kept, or 10800 for a new rrset.
     #[serde(default)]
+    #[schemars(range(min = 300, max = 2592000))]
     pub ttl: Option<u32>,
+    #[schemars(length(min = 1))]
     pub values: Vec<String>,
 }
 
@@ -888,9 +904,11 @@ pub struct SnapshotsListParams {
     pub domain: String,
     /// Only this page (from 1); without it every page is read.
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub page: Option<u32>,
     /// Items per page (1-500) when `page` is given.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 500))]
     pub per_page: Option<u32>,
 }
 
@@ -1070,26 +1088,16 @@ pub fn snapshots_create(
         domain: zone.clone(),
         snapshot_name: p.snapshot_name.clone(),
     };
+    if ctx.common.dry_run {
+        // A dry run still proves the credential and that the zone exists.
+        ctx.client()?
+            .get(&format!("livedns/domains/{}", encode(&zone)), &[])?;
+    }
     if let Some(stop) = ctx.gate("creates a snapshot", &pv)? {
         return Ok(stop);
     }
-    let body = match &p.snapshot_name {
-        Some(n) => serde_json::json!({ "name": n }),
-        None => serde_json::json!({}),
-    };
-    let answer = ctx.client()?.send(
-        Method::POST,
-        &snapshot_path(&zone, None),
-        Body::Json(&body),
-        &[],
-    )?;
-    let id = answer
-        .body
-        .get("id")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .unwrap_or_default();
-    ctx.meta.snapshot_id = Some(id.clone()).filter(|s| !s.is_empty());
+    let id = create_snapshot(ctx.client()?, &zone, p.snapshot_name.as_deref())?;
+    ctx.meta.snapshot_id = Some(id.clone());
     Ok(Done::Result(SnapshotCreated {
         domain: zone,
         snapshot_id: id,

@@ -24,9 +24,11 @@ pub struct DomainsListParams {
     pub nameserver: Option<String>,
     /// Only this page (from 1); without it every page is read.
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub page: Option<u32>,
     /// Items per page (1-500) when `page` is given.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 500))]
     pub per_page: Option<u32>,
 }
 

@@ -160,4 +160,22 @@ fn a_panic_is_one_internal_reply_and_prints_nothing_else() {
     let err = run.assert_error("internal", 70);
     assert!(err["hint"].as_str().unwrap().contains("bug"));
     assert_eq!(run.reply["action"], serde_json::Value::Null);
+    // Once the action is known, the reply names it.
+    let run = Skill::with_env_token(&fake, CANARY)
+        .env("GANDI_SKILL_TEST_PANIC_IN_ACTION", "1")
+        .run(r#"{"action":"describe"}"#);
+    run.assert_error("internal", 70);
+    assert_eq!(run.reply["action"], "describe");
+    // With debug on, stderr says where, never the panic's message (which
+    // here quotes the token; the runner fails on any trace of it).
+    let run = Skill::with_env_token(&fake, CANARY)
+        .env("GANDI_SKILL_TEST_PANIC", "1")
+        .env("GANDI_SKILL_DEBUG", "1")
+        .run(r#"{"action":"describe"}"#);
+    run.assert_error("internal", 70);
+    assert!(
+        run.stderr.contains("internal error (panic) at"),
+        "{}",
+        run.stderr
+    );
 }

@@ -626,6 +626,21 @@ fn import_of_a_zone_file_previews_then_applies() {
 }
 
 #[test]
+fn a_dry_run_snapshot_still_checks_the_zone() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    let run = s.run(r#"{"action":"dns.snapshots.create","domain":"example.com","dry_run":true}"#);
+    run.assert_ok();
+    assert_eq!(run.reply["meta"]["dry_run"], true);
+    assert_eq!(methods(&fake), ["GET /v5/livedns/domains/example.com"]);
+    let run = s.run(
+        r#"{"action":"dns.snapshots.create","domain":"not-a-zone-of-mine.com","dry_run":true}"#,
+    );
+    run.assert_error("api.not_found", 1);
+    assert!(fake.requests().iter().all(|r| r.method == "GET"));
+}
+
+#[test]
 fn snapshots_create_get_delete() {
     let fake = FakeGandi::start();
     let s = skill(&fake);

@@ -136,7 +136,7 @@ fn bad_input_is_refused_before_any_request() {
         Some("domains.list"),
     );
     assert_eq!(err["details"]["field"], "page");
-    assert_eq!(err["details"]["expected"], "a whole number");
+    assert_eq!(err["details"]["expected"], "a whole number from 0 to 4294967295");
 
     let err = refused(
         &skill,
@@ -205,6 +205,12 @@ fn the_argument_and_stdin_forms_give_the_same_reply() {
     let b = skill.run_stdin(br#"{"action":"describe"}"#);
     a.assert_ok();
     assert_eq!(a.stdout, b.stdout);
+    // A UTF-8 byte-order mark (Windows tools) and CRLF are not JSON errors.
+    let c = skill.run_stdin(b"\xEF\xBB\xBF{\"action\":\"describe\"}\r\n");
+    assert_eq!(a.stdout, c.stdout);
+    // `null` for confirm or dry_run counts as absent, as the schema says.
+    let d = skill.run(r#"{"action":"describe","confirm":null,"dry_run":null}"#);
+    assert_eq!(a.stdout, d.stdout);
 }
 
 #[test]
