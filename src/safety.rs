@@ -68,6 +68,13 @@ pub fn gate<R>(
     if needs_confirm && !common.confirm {
         let mut confirm_with = Map::new();
         confirm_with.insert("confirm".into(), Value::Bool(true));
+        // A billable preview quotes its order's `total`: the yes is for that
+        // price at most.
+        if class == Class::Billable {
+            if let Some(total) = preview.get("total").filter(|t| t.is_number()) {
+                confirm_with.insert("max_price".into(), total.clone());
+            }
+        }
         return Ok(Some(Done::Confirm {
             message: message.into(),
             preview,
@@ -75,4 +82,33 @@ pub fn gate<R>(
         }));
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_billable_confirmation_asks_for_the_quoted_total() {
+        let common = CommonFields::default();
+        let quote = serde_json::json!({"total": 15.6, "currency": "EUR"});
+        let Ok(Some(Done::<()>::Confirm { confirm_with, .. })) =
+            gate(Class::Billable, &common, "renews example.com", &quote)
+        else {
+            panic!("a billable action without confirm must stop for a yes")
+        };
+        assert_eq!(
+            Value::Object(confirm_with),
+            serde_json::json!({"confirm": true, "max_price": 15.6})
+        );
+        let Ok(Some(Done::<()>::Confirm { confirm_with, .. })) =
+            gate(Class::Destructive, &common, "removes", &quote)
+        else {
+            panic!("a destructive action without confirm must stop")
+        };
+        assert_eq!(
+            Value::Object(confirm_with),
+            serde_json::json!({"confirm": true})
+        );
+    }
 }

@@ -136,7 +136,10 @@ fn bad_input_is_refused_before_any_request() {
         Some("domains.list"),
     );
     assert_eq!(err["details"]["field"], "page");
-    assert_eq!(err["details"]["expected"], "a whole number from 0 to 4294967295");
+    assert_eq!(
+        err["details"]["expected"],
+        "a whole number from 0 to 4294967295"
+    );
 
     let err = refused(
         &skill,
