@@ -728,3 +728,96 @@ alias IN CNAME host
         assert_eq!(parse(&text, "t18s.fr").ok(), Some(zone));
     }
 }
+
+#[cfg(test)]
+mod round_trip {
+    //! Any zone the skill can write renders to a zone file that reads back
+    //! as the same zone: an export then import is an empty diff.
+
+    use proptest::prelude::*;
+
+    use super::{parse, render};
+    use crate::dns::diff::{plan, Mode};
+    use crate::dns::{normalize_values, Rrset};
+
+    const ZONE: &str = "example.com";
+
+    fn name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("@".to_string()),
+            Just("*".to_string()),
+            "[a-z][a-z0-9-]{0,8}",
+            "_[a-z]{1,6}\\._(tcp|udp)",
+            "[a-z]{1,5}\\._domainkey",
+        ]
+    }
+
+    /// A type and raw values as a user might give them.
+    fn typed_values() -> impl Strategy<Value = (String, Vec<String>)> {
+        prop_oneof![
+            prop::collection::vec(any::<[u8; 4]>(), 1..4).prop_map(|ips| {
+                let v = ips
+                    .iter()
+                    .map(|b| std::net::Ipv4Addr::from(*b).to_string())
+                    .collect();
+                ("A".to_string(), v)
+            }),
+            prop::collection::vec(any::<[u16; 8]>(), 1..3).prop_map(|ips| {
+                let v = ips
+                    .iter()
+                    .map(|b| std::net::Ipv6Addr::from(*b).to_string())
+                    .collect();
+                ("AAAA".to_string(), v)
+            }),
+            prop::collection::vec((0u16..100, "[a-z]{1,8}\\.[a-z]{2,4}"), 1..3).prop_map(|mx| {
+                let v = mx.iter().map(|(p, h)| format!("{p} {h}.")).collect();
+                ("MX".to_string(), v)
+            }),
+            // Printable ASCII with quotes, backslashes, semicolons and long runs.
+            prop::collection::vec("[ -~]{1,300}", 1..3).prop_map(|t| ("TXT".to_string(), t)),
+            ("[a-z]{1,8}\\.[a-z]{2,4}").prop_map(|h| ("CNAME".to_string(), vec![format!("{h}.")])),
+            (0u16..10, 0u16..100, 1u16..65535, "[a-z]{1,8}\\.[a-z]{2,4}").prop_map(
+                |(p, w, port, h)| { ("SRV".to_string(), vec![format!("{p} {w} {port} {h}.")]) }
+            ),
+            ("[a-z0-9.-]{1,20}")
+                .prop_map(|ca| ("CAA".to_string(), vec![format!("0 issue \"{ca}\"")])),
+        ]
+    }
+
+    fn zone() -> impl Strategy<Value = Vec<Rrset>> {
+        prop::collection::vec((name(), typed_values(), 300u32..100_000), 1..12).prop_map(|items| {
+            let mut out: Vec<Rrset> = Vec::new();
+            for (name, (rtype, raw), ttl) in items {
+                let taken = out.iter().any(|r| {
+                    r.name == name && (r.rtype == rtype || r.rtype == "CNAME" || rtype == "CNAME")
+                });
+                if taken || (rtype == "CNAME" && name == "@") {
+                    continue;
+                }
+                let mut ignored = Vec::new();
+                if let Ok(values) = normalize_values(&rtype, &raw, ZONE, &mut ignored) {
+                    out.push(Rrset {
+                        name,
+                        rtype,
+                        ttl,
+                        values,
+                    });
+                }
+            }
+            out
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn a_rendered_zone_reads_back_as_the_same_zone(live in zone()) {
+            let text = render(ZONE, &live);
+            let read = parse(&text, ZONE);
+            prop_assert!(read.is_ok(), "{:?}\n{}", read.err().map(|e| e.message), text);
+            let read = read.unwrap_or_default();
+            let diff = plan(&live, &read, Mode::Replace);
+            prop_assert!(diff.changes.is_empty(), "{:?}\n{}", diff.changes, text);
+        }
+    }
+}
