@@ -39,6 +39,15 @@ fn a_thousand_domains_come_back_in_one_reply() {
     assert!(reqs
         .iter()
         .all(|r| r.method == "GET" && r.path == "/v5/domain/domains"));
+    let agent = format!("gandi-skill/{}", env!("CARGO_PKG_VERSION"));
+    for r in &reqs {
+        assert_eq!(r.header("user-agent"), Some(agent.as_str()));
+        assert_eq!(r.header("accept"), Some("application/json"));
+        assert_eq!(
+            r.header("authorization"),
+            Some(format!("Bearer {TOKEN_FULL}").as_str())
+        );
+    }
     for (i, r) in reqs.iter().enumerate() {
         assert_eq!(
             r.query_value("page"),
