@@ -394,12 +394,15 @@ fn split_token(s: &str) -> Option<(&str, &str)> {
 }
 
 /// opendkim and zone files wrap long TXT data in parentheses, over one or
-/// several lines, maybe with a `; comment` after: the data is what is inside.
+/// several lines, maybe with a `; comment` after: the data is the quoted
+/// strings inside. Bare text such as `(hello)` is left as it is.
 fn without_parentheses(s: &str) -> Option<&str> {
     let inner = s.strip_prefix('(')?;
     let close = inner.rfind(')')?;
     let after = inner[close + 1..].trim();
-    (after.is_empty() || after.starts_with(';')).then(|| inner[..close].trim())
+    let data = inner[..close].trim();
+    let quoted = data.starts_with('"') && data.ends_with('"');
+    (quoted && (after.is_empty() || after.starts_with(';'))).then_some(data)
 }
 
 fn txt(value: &str, s: &str) -> SkillResult<String> {
@@ -921,6 +924,11 @@ mod tests {
             norm("CNAME", &["a.example.net.", "A.example.net."]).ok(),
             Some(vec!["a.example.net.".to_string()])
         );
+    }
+
+    #[test]
+    fn bare_text_in_parentheses_stays_as_it_is() {
+        assert_eq!(ok1("TXT", "(hello)"), "\"(hello)\"");
     }
 
     #[test]
