@@ -84,12 +84,15 @@ impl fmt::Display for Token {
     }
 }
 
-/// Every secret this run could hold before a client exists: the values of
-/// the credential variables and the contents of the token files the
-/// selection (and the default one) points to, whether or not they would
-/// pass the checks, whole and split at whitespace. The output guard redacts
-/// them even from replies made before any request (a token pasted into a
-/// parameter, an insecure file). Reads nothing else and never fails.
+/// Every secret this run could hold besides the credential in use: the
+/// values of the credential variables and the contents of the token files
+/// the selection (and the default one) points to, whether or not they would
+/// pass the checks. The output guard redacts them even from replies made
+/// before any request (a token pasted into a parameter, an insecure file).
+///
+/// Only regular files of token size are read (never a FIFO or a device), and
+/// only token-like pieces are kept, so that a stray word in a file never
+/// blanks out ordinary text. Never fails.
 pub fn visible_secrets(env: &Env, selection: Option<&Selection>) -> Vec<Token> {
     let mut raw: Vec<String> = [
         "GANDI_API_TOKEN",
@@ -103,17 +106,24 @@ pub fn visible_secrets(env: &Env, selection: Option<&Selection>) -> Vec<Token> {
     .collect();
     let default_selection = Selection::new(env, None, None).ok();
     for sel in selection.into_iter().chain(default_selection.as_ref()) {
-        if let Ok(dir) = sel.credentials_dir(env) {
-            // `.previous` holds the token a renewal replaced: still a secret.
-            for file in [
-                "api_token",
-                "api_key",
-                "api_token.previous",
-                "api_key.previous",
-            ] {
-                if let Ok(text) = std::fs::read_to_string(dir.join(file)) {
-                    raw.push(text);
-                }
+        let Ok(dir) = sel.credentials_dir(env) else {
+            continue;
+        };
+        // `.previous` holds the token a renewal replaced: still a secret.
+        for file in [
+            "api_token",
+            "api_key",
+            "api_token.previous",
+            "api_key.previous",
+        ] {
+            let path = dir.join(file);
+            let readable = std::fs::metadata(&path)
+                .is_ok_and(|m| m.is_file() && m.len() <= MAX_TOKEN_FILE_BYTES);
+            if let Some(text) = readable
+                .then(|| std::fs::read_to_string(&path).ok())
+                .flatten()
+            {
+                raw.push(text);
             }
         }
     }
@@ -121,7 +131,7 @@ pub fn visible_secrets(env: &Env, selection: Option<&Selection>) -> Vec<Token> {
     for value in &raw {
         let whole = value.trim();
         let parts = std::iter::once(whole).chain(whole.split_whitespace());
-        for part in parts.filter(|p| p.len() >= MIN_GUARDED_LEN) {
+        for part in parts.filter(|p| looks_like_a_secret(p)) {
             let token = Token(part.to_string());
             if !found.contains(&token) {
                 found.push(token);
@@ -131,9 +141,15 @@ pub fn visible_secrets(env: &Env, selection: Option<&Selection>) -> Vec<Token> {
     found
 }
 
-/// Pieces shorter than this are not guarded on their own: redacting every
-/// short word of a reply would garble it, and no Gandi secret is that short.
-const MIN_GUARDED_LEN: usize = 8;
+/// A piece worth guarding on its own: long, and made only of the characters
+/// tokens and keys use. Words, domain-like text of ordinary length and JSON
+/// punctuation never qualify.
+fn looks_like_a_secret(piece: &str) -> bool {
+    piece.len() >= 16
+        && piece
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.~+/=".contains(&b))
+}
 
 /// A resolved credential and everything about it that is safe to show.
 #[derive(Clone, Debug)]

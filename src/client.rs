@@ -632,14 +632,18 @@ impl Client {
         }
     }
 
-    /// A failed exchange; for a write, the hint says it may have been made.
+    /// A failed exchange. When a write was sent but its answer was lost,
+    /// the hint adds that the change may have been made.
     fn transport_error(&self, e: ureq::Error, method: &Method) -> SkillError {
+        // The transient failures (timeouts, resets, a cut answer) are the
+        // ones that can come after the request reached Gandi.
+        let maybe_sent = *method != Method::GET && is_transient(&e);
         let err = self.transport_error_of(e);
-        if *method == Method::GET {
+        if !maybe_sent {
             return err;
         }
         err.with_hint(
-            "the answer was lost, so the change may or may not have been made: check the current state (a read) before repeating it",
+            "the request was sent but its answer was lost, so the change may or may not have been made: check the current state (a read) before repeating it",
         )
     }
 

@@ -467,3 +467,31 @@ fn token_renew_from_the_environment_writes_the_config_file_and_warns() {
         .run(r#"{"action":"token.renew","confirm":true}"#);
     run.assert_error("safety.refused", 6);
 }
+
+#[test]
+fn odd_files_beside_the_token_neither_hang_nor_blank_out_the_reply() {
+    let fake = FakeGandi::start();
+    let skill = Skill::with_env_token(&fake, TOKEN_FULL);
+    let dir = skill.config_dir();
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    // A note left in a `.previous` file: its words are not secrets.
+    let note = dir.join("api_token.previous");
+    std::fs::write(&note, "Gandi token for example.com \"status\":\"error\"\n").expect("write");
+    let run = skill.run(r#"{"action":"dns.zones.list"}"#);
+    run.assert_ok();
+    assert!(
+        run.stdout.contains("\"fqdn\":\"example.com\""),
+        "{}",
+        run.stdout
+    );
+    // A FIFO where a token file would be: nothing waits on it.
+    let fifo = dir.join("api_key");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        skill.run(r#"{"action":"describe"}"#).assert_ok();
+        skill.run(WHOAMI).assert_ok();
+    }
+}

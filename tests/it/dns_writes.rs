@@ -345,3 +345,17 @@ fn a_name_gandi_answers_404_for_is_created_with_post() {
         json!({"rrset_values":["192.0.2.8"],"rrset_ttl":10800})
     );
 }
+
+#[test]
+fn a_write_that_never_left_keeps_the_network_hint() {
+    // Nothing listens on port 1: the connection is refused before sending.
+    let run = Skill::new(None)
+        .env("GANDI_API_URL", "http://127.0.0.1:1")
+        .env("GANDI_API_TOKEN", TOKEN_FULL)
+        .secret(TOKEN_FULL)
+        .run(r#"{"action":"dns.snapshots.create","domain":"example.com"}"#);
+    let err = run.assert_error("network.unreachable", 5);
+    let hint = err["hint"].as_str().unwrap_or("");
+    assert!(hint.contains("check the network connection"), "{err}");
+    assert!(!hint.contains("may or may not"), "{err}");
+}
