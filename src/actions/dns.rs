@@ -458,20 +458,24 @@ fn change_rrset(
     Ok(Done::Result(result(&t.zone, plan, true)))
 }
 
-/// The values a caller gives, checked and in Gandi's form. Beyond
-/// `normalize_values`, a new value whose target surely lacks its final dot
-/// is refused (zone files and snapshots, which hold what Gandi has, are not).
-fn validated_values(
+/// Refuses a value the caller adds whose target surely lacks its final dot.
+/// Values the live rrset already holds pass, so what Gandi has (even a
+/// broken value) can be sent back unchanged; zone files and snapshots are
+/// not checked at all.
+fn refuse_new_dotless_targets(
     rtype: &str,
     values: &[String],
+    live: Option<&Rrset>,
     zone: &str,
-    warnings: &mut Vec<String>,
-) -> SkillResult<Vec<String>> {
-    let values = dns::normalize_values(rtype, values, zone, warnings)?;
-    for v in &values {
+) -> SkillResult<()> {
+    let held = |v: &str| {
+        let key = dns::value_key(rtype, v);
+        live.is_some_and(|l| l.values.iter().any(|h| dns::value_key(rtype, h) == key))
+    };
+    for v in values.iter().filter(|v| !held(v)) {
         dns::refuse_missing_final_dot(rtype, v, zone)?;
     }
-    Ok(values)
+    Ok(())
 }
 
 /// What add and set share: the checked rrset, its new values and TTL (when
@@ -486,7 +490,7 @@ struct WritePlan {
 fn prepare_write(ctx: &mut Ctx, p: &RrsetWriteParams) -> SkillResult<WritePlan> {
     let target = target(ctx, &p.domain, &p.name, &p.rtype)?;
     let ttl = p.ttl.map(dns::check_ttl).transpose()?;
-    let values = validated_values(&target.rtype, &p.values, &target.zone, &mut ctx.warnings)?;
+    let values = dns::normalize_values(&target.rtype, &p.values, &target.zone, &mut ctx.warnings)?;
     let at_name = rrsets_at(ctx.client()?, &target)?;
     let others: Vec<&str> = at_name
         .iter()
@@ -495,6 +499,7 @@ fn prepare_write(ctx: &mut Ctx, p: &RrsetWriteParams) -> SkillResult<WritePlan> 
         .collect();
     refuse_cname_clash(&target.name, &target.rtype, &others)?;
     let before = at_name.iter().find(|r| r.rtype == target.rtype).cloned();
+    refuse_new_dotless_targets(&target.rtype, &values, before.as_ref(), &target.zone)?;
     Ok(WritePlan {
         target,
         ttl,
@@ -801,7 +806,7 @@ pub fn zone_apply(ctx: &mut Ctx, p: ZoneApplyParams) -> SkillResult<Done<DnsChan
             .map(dns::check_ttl)
             .transpose()
             .map_err(|e| rename_field(e, &field("ttl")))?;
-        let values = validated_values(&rtype, &r.values, &zone, &mut ctx.warnings)
+        let values = dns::normalize_values(&rtype, &r.values, &zone, &mut ctx.warnings)
             .map_err(|e| rename_field(e, &field("values")))?;
         if !seen.insert((name.clone(), rtype.clone())) {
             return Err(SkillError::invalid_param(
@@ -821,13 +826,15 @@ pub fn zone_apply(ctx: &mut Ctx, p: ZoneApplyParams) -> SkillResult<Done<DnsChan
         });
     }
     let live = live_zone(ctx.client()?, &zone)?;
+    let live_at = |d: &Rrset| live.iter().find(|l| l.name == d.name && l.rtype == d.rtype);
+    for (i, d) in desired.iter().enumerate() {
+        refuse_new_dotless_targets(&d.rtype, &d.values, live_at(d), &zone)
+            .map_err(|e| rename_field(e, &format!("rrsets[{i}].values")))?;
+    }
     // Keep the live TTL where the caller gave none.
     for i in missing_ttl {
-        if let Some(l) = live
-            .iter()
-            .find(|l| l.name == desired[i].name && l.rtype == desired[i].rtype)
-        {
-            desired[i].ttl = l.ttl;
+        if let Some(ttl) = live_at(&desired[i]).map(|l| l.ttl) {
+            desired[i].ttl = ttl;
         }
     }
     apply_desired(ctx, &zone, &live, desired, p.mode, p.snapshot)

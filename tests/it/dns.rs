@@ -370,17 +370,6 @@ fn validation_rejections_send_nothing_and_name_field_value_expectation() {
             "www.other.org.",
         ),
         (r#""name":"x","type":"A","values":[]"#, "values", ""),
-        // A full name without its final dot would land inside the zone.
-        (
-            r#""name":"shop","type":"CNAME","values":["ghs.googlehosted.com"]"#,
-            "values",
-            "ghs.googlehosted.com",
-        ),
-        (
-            r#""name":"@","type":"MX","values":["10 mail.example.com"]"#,
-            "values",
-            "10 mail.example.com",
-        ),
     ];
     for (params, field, value) in cases {
         let run = s.run(&format!(
@@ -403,6 +392,56 @@ fn validation_rejections_send_nothing_and_name_field_value_expectation() {
         let req = json!({"action":"dns.records.add","domain":"example.com","name":"v6","type":"AAAA","values":[v],"dry_run":true});
         s.run(&req.to_string()).assert_ok();
     }
+}
+
+#[test]
+fn a_new_full_name_without_its_final_dot_is_refused_but_a_held_one_passes() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    for (params, value) in [
+        (
+            r#""name":"shop","type":"CNAME","values":["ghs.googlehosted.com"]"#,
+            "ghs.googlehosted.com",
+        ),
+        (
+            r#""name":"@","type":"MX","values":["10 mail.example.com"]"#,
+            "10 mail.example.com",
+        ),
+    ] {
+        let run = s.run(&format!(
+            r#"{{"action":"dns.records.add","domain":"example.com",{params}}}"#
+        ));
+        let err = run.assert_error("request.invalid_params", 2);
+        assert_eq!(err["details"]["value"], value, "{err}");
+        assert!(
+            err["details"]["expected"]
+                .as_str()
+                .unwrap_or("")
+                .contains("final dot"),
+            "{err}"
+        );
+    }
+    assert!(
+        fake.requests().iter().all(|r| r.method == "GET"),
+        "{:?}",
+        methods(&fake)
+    );
+    // A broken value Gandi already holds can be sent back unchanged.
+    fake.with_state(|st| {
+        if let Some(z) = st.zones.get_mut("example.com") {
+            z.rrsets.push(FakeRrset::new(
+                "legacy",
+                "CNAME",
+                10800,
+                &["host.example.com"],
+            ));
+        }
+    });
+    let apply = json!({"action":"dns.zone.apply","domain":"example.com","mode":"merge",
+        "rrsets":[{"name":"legacy","type":"CNAME","values":["host.example.com"]},
+                  {"name":"blog","type":"A","values":["198.51.100.7"],"ttl":300}]});
+    let run = s.run(&apply.to_string());
+    assert_eq!(run.assert_ok()["summary"]["unchanged"], 2, "{}", run.stdout);
 }
 
 #[test]
