@@ -433,9 +433,12 @@ fn write_rrset(
 }
 
 /// The shared path of add, set and remove: preview, gate, snapshot, write.
+///
+/// `at_name` is every rrset the name holds now, for the preview's warnings.
 fn change_rrset(
     ctx: &mut Ctx,
     t: &Target,
+    at_name: &[Rrset],
     before: Option<Rrset>,
     after: Option<Rrset>,
     snapshot: Option<bool>,
@@ -449,7 +452,14 @@ fn change_rrset(
         return Ok(Done::Result(result(&t.zone, plan, false)));
     }
     let message = describe_plan(&t.zone, &plan);
-    ctx.warnings.extend(dns::impact::warnings(&t.zone, &plan));
+    let name_after: Vec<Rrset> = at_name
+        .iter()
+        .filter(|r| r.rtype != t.rtype)
+        .cloned()
+        .chain(after.clone())
+        .collect();
+    ctx.warnings
+        .extend(dns::impact::warnings(&t.zone, &plan, &name_after));
     if let Some(stop) = ctx.gate(message, &preview(&t.zone, &plan))? {
         return Ok(stop);
     }
@@ -485,6 +495,7 @@ struct WritePlan {
     ttl: Option<u32>,
     values: Vec<String>,
     before: Option<Rrset>,
+    at_name: Vec<Rrset>,
 }
 
 fn prepare_write(ctx: &mut Ctx, p: &RrsetWriteParams) -> SkillResult<WritePlan> {
@@ -505,6 +516,7 @@ fn prepare_write(ctx: &mut Ctx, p: &RrsetWriteParams) -> SkillResult<WritePlan> 
         ttl,
         values,
         before,
+        at_name,
     })
 }
 
@@ -514,6 +526,7 @@ pub fn records_add(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsCh
         ttl,
         values,
         before,
+        at_name,
     } = prepare_write(ctx, &p)?;
     let mut after = before.clone().unwrap_or(Rrset {
         name: t.name.clone(),
@@ -555,7 +568,7 @@ pub fn records_add(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsCh
             t.name
         )));
     }
-    change_rrset(ctx, &t, before, Some(after), p.snapshot)
+    change_rrset(ctx, &t, &at_name, before, Some(after), p.snapshot)
 }
 
 pub fn records_set(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsChangeResult>> {
@@ -564,6 +577,7 @@ pub fn records_set(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsCh
         ttl,
         values,
         before,
+        at_name,
     } = prepare_write(ctx, &p)?;
     let after = Rrset {
         name: t.name.clone(),
@@ -573,7 +587,7 @@ pub fn records_set(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsCh
             .unwrap_or(dns::DEFAULT_TTL),
         values,
     };
-    change_rrset(ctx, &t, before, Some(after), p.snapshot)
+    change_rrset(ctx, &t, &at_name, before, Some(after), p.snapshot)
 }
 
 pub fn records_remove(ctx: &mut Ctx, p: RrsetRemoveParams) -> SkillResult<Done<DnsChangeResult>> {
@@ -589,7 +603,7 @@ pub fn records_remove(ctx: &mut Ctx, p: RrsetRemoveParams) -> SkillResult<Done<D
         None => None,
     };
     let at_name = rrsets_at(ctx.client()?, &t)?;
-    let Some(before) = at_name.into_iter().find(|r| r.rtype == t.rtype) else {
+    let Some(before) = at_name.iter().find(|r| r.rtype == t.rtype).cloned() else {
         return Err(SkillError::new(
             ErrorCode::NotFound,
             format!(
@@ -633,7 +647,7 @@ pub fn records_remove(ctx: &mut Ctx, p: RrsetRemoveParams) -> SkillResult<Done<D
             })
         }
     };
-    change_rrset(ctx, &t, Some(before), after, p.snapshot)
+    change_rrset(ctx, &t, &at_name, Some(before), after, p.snapshot)
 }
 
 /// One rrset of a desired zone.
@@ -742,7 +756,8 @@ fn apply_desired(
             .push(format!("zone {zone} already matches: nothing was written"));
         return Ok(Done::Result(result(zone, plan, false)));
     }
-    ctx.warnings.extend(dns::impact::warnings(zone, &plan));
+    ctx.warnings
+        .extend(dns::impact::warnings(zone, &plan, &resulting));
     if let Some(stop) = ctx.gate(describe_plan(zone, &plan), &preview(zone, &plan))? {
         return Ok(stop);
     }

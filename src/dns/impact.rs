@@ -1,18 +1,21 @@
 //! What a planned DNS change means for the user's website and e-mail, in
 //! words the agent passes on with the preview before asking for a yes.
 
-use super::diff::{Op, Plan};
-use super::value_key;
+use super::diff::{Change, Op, Plan};
+use super::{value_key, Rrset};
 
 /// At most this many warnings are listed; the rest are counted.
 const MAX_LISTED: usize = 10;
 
-/// Types whose removal makes a name stop resolving to a server.
+/// Types that make a name answer with an address.
 const ADDRESS_TYPES: &[&str] = &["A", "AAAA", "ALIAS", "CNAME"];
 
 /// One warning per change that can take a service down; none for changes
-/// that only add.
-pub fn warnings(zone: &str, plan: &Plan) -> Vec<String> {
+/// that only add, and none when what is lost is replaced (a CNAME swapped
+/// for an A, a new SPF value for the old one, an MX priority changed).
+/// `after` holds the rrsets that exist once the plan is applied, at least at
+/// the names it touches.
+pub fn warnings(zone: &str, plan: &Plan, after: &[Rrset]) -> Vec<String> {
     let mut out = Vec::new();
     for change in &plan.changes {
         let fqdn = if change.name == "@" {
@@ -20,34 +23,57 @@ pub fn warnings(zone: &str, plan: &Plan) -> Vec<String> {
         } else {
             format!("{}.{zone}", change.name)
         };
+        let remaining = |types: &[&str]| {
+            after
+                .iter()
+                .filter(|r| r.name == change.name && types.contains(&r.rtype.as_str()))
+                .map(|r| r.rtype.as_str())
+                .collect::<Vec<_>>()
+        };
         let rtype = change.rtype.as_str();
-        let lost = lost_values(rtype, change);
-        if lost.is_empty() {
-            continue;
-        }
-        let removed = change.op == Op::Remove;
         match rtype {
-            t if ADDRESS_TYPES.contains(&t) && removed => out.push(format!(
-                "{fqdn} loses its {t} record: a website or service reached at that name stops answering there"
-            )),
-            "MX" if removed => out.push(format!(
-                "{fqdn} loses every MX record: mail sent to it is no longer delivered"
-            )),
-            "MX" => out.push(format!(
-                "{fqdn} stops using mail server(s) {}: mail goes only to the servers that remain",
-                lost.join(", ")
-            )),
-            "TXT" => {
-                for text in &lost {
-                    if let Some(what) = mail_policy(&change.name, text) {
-                        out.push(format!("{fqdn} loses its {what}"));
-                    }
+            t if ADDRESS_TYPES.contains(&t) && change.op == Op::Remove => {
+                let left = remaining(ADDRESS_TYPES);
+                if left.is_empty() {
+                    out.push(format!(
+                        "{fqdn} loses its last address record ({t}): a website or service reached at that name stops answering"
+                    ));
+                } else if t == "A" && !left.contains(&"ALIAS") && !left.contains(&"CNAME") {
+                    out.push(format!(
+                        "{fqdn} loses its A record: it no longer answers over IPv4"
+                    ));
+                } else if t == "AAAA" && !left.contains(&"ALIAS") && !left.contains(&"CNAME") {
+                    out.push(format!(
+                        "{fqdn} loses its AAAA record: it no longer answers over IPv6"
+                    ));
                 }
             }
-            "NS" if change.name != "@" => out.push(format!(
-                "{fqdn} loses name server(s) {}: the sub-zone delegated there can stop resolving",
-                lost.join(", ")
+            "MX" if change.after.is_none() => out.push(format!(
+                "{fqdn} loses every MX record: mail sent to it is no longer delivered"
             )),
+            "MX" => {
+                let lost = lost_mail_hosts(change);
+                if !lost.is_empty() {
+                    out.push(format!(
+                        "{fqdn} stops using mail server(s) {}: mail goes only to the servers that remain",
+                        lost.join(", ")
+                    ));
+                }
+            }
+            "TXT" => {
+                for what in lost_mail_policies(change) {
+                    out.push(format!("{fqdn} loses its {what}"));
+                }
+            }
+            "NS" if change.name != "@" => {
+                let lost = lost_values(change);
+                if !lost.is_empty() {
+                    out.push(format!(
+                        "{fqdn} loses name server(s) {}: the sub-zone delegated there can stop resolving",
+                        lost.join(", ")
+                    ));
+                }
+            }
             _ => {}
         }
     }
@@ -62,10 +88,11 @@ pub fn warnings(zone: &str, plan: &Plan) -> Vec<String> {
 }
 
 /// The values `before` has that `after` lacks, compared by meaning.
-fn lost_values(rtype: &str, change: &super::diff::Change) -> Vec<String> {
+fn lost_values(change: &Change) -> Vec<String> {
     let Some(before) = &change.before else {
         return Vec::new();
     };
+    let rtype = change.rtype.as_str();
     let kept: Vec<String> = change
         .after
         .iter()
@@ -75,14 +102,54 @@ fn lost_values(rtype: &str, change: &super::diff::Change) -> Vec<String> {
         .values
         .iter()
         .filter(|v| !kept.contains(&value_key(rtype, v)))
-        .map(|v| {
-            if rtype == "TXT" {
-                value_key(rtype, v)
-            } else {
-                v.clone()
-            }
-        })
+        .cloned()
         .collect()
+}
+
+/// Mail hosts (an MX value's target) that no value of `after` points to:
+/// a changed priority alone loses no server.
+fn lost_mail_hosts(change: &Change) -> Vec<String> {
+    let host = |v: &str| {
+        value_key("MX", v)
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let kept: Vec<String> = change
+        .after
+        .iter()
+        .flat_map(|a| a.values.iter().map(|v| host(v)))
+        .collect();
+    let mut lost: Vec<String> = change
+        .before
+        .iter()
+        .flat_map(|b| b.values.iter().map(|v| host(v)))
+        .filter(|h| !kept.contains(h))
+        .collect();
+    lost.dedup();
+    lost
+}
+
+/// The mail-authentication records a TXT change loses with no value of the
+/// same kind left (an SPF rewritten is not an SPF lost).
+fn lost_mail_policies(change: &Change) -> Vec<&'static str> {
+    let kinds_in = |r: Option<&Rrset>| -> Vec<&'static str> {
+        r.map(|r| {
+            r.values
+                .iter()
+                .filter_map(|v| mail_policy(&change.name, &value_key("TXT", v)))
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let kept = kinds_in(change.after.as_ref());
+    let mut lost: Vec<&'static str> = kinds_in(change.before.as_ref())
+        .into_iter()
+        .filter(|k| !kept.contains(k))
+        .collect();
+    lost.dedup();
+    lost
 }
 
 /// Names the mail-authentication record a TXT value is, if it is one.
@@ -103,7 +170,6 @@ fn mail_policy(name: &str, text: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
     use crate::dns::diff::single_change;
-    use crate::dns::Rrset;
 
     fn rrset(name: &str, rtype: &str, values: &[&str]) -> Rrset {
         Rrset {
@@ -114,6 +180,12 @@ mod tests {
         }
     }
 
+    fn one(before: Option<Rrset>, after: Option<Rrset>, rest: &[Rrset]) -> Vec<String> {
+        let mut zone_after: Vec<Rrset> = rest.to_vec();
+        zone_after.extend(after.clone());
+        warnings("example.com", &single_change(before, after), &zone_after)
+    }
+
     #[test]
     fn removing_mail_and_address_records_is_explained() {
         let mx = rrset(
@@ -121,20 +193,42 @@ mod tests {
             "MX",
             &["10 spool.mail.gandi.net.", "50 fb.mail.gandi.net."],
         );
-        let w = warnings("example.com", &single_change(Some(mx.clone()), None));
+        let w = one(Some(mx.clone()), None, &[]);
         assert_eq!(w.len(), 1);
         assert!(w[0].contains("example.com loses every MX record"), "{w:?}");
 
         let fewer = rrset("@", "MX", &["10 spool.mail.gandi.net."]);
-        let w = warnings("example.com", &single_change(Some(mx), Some(fewer)));
-        assert!(w[0].contains("50 fb.mail.gandi.net."), "{w:?}");
+        let w = one(Some(mx.clone()), Some(fewer), &[]);
+        assert!(w[0].contains("fb.mail.gandi.net."), "{w:?}");
 
         let a = rrset("www", "A", &["192.0.2.1"]);
-        let w = warnings("example.com", &single_change(Some(a), None));
+        let w = one(Some(a.clone()), None, &[]);
         assert!(
-            w[0].starts_with("www.example.com loses its A record"),
+            w[0].starts_with("www.example.com loses its last address record (A)"),
             "{w:?}"
         );
+        let aaaa = rrset("www", "AAAA", &["2001:db8::1"]);
+        let w = one(Some(a), None, &[aaaa]);
+        assert_eq!(
+            w,
+            ["www.example.com loses its A record: it no longer answers over IPv4"]
+        );
+    }
+
+    #[test]
+    fn a_replacement_is_not_a_loss() {
+        // A new priority for the same mail server.
+        let mx = rrset("@", "MX", &["10 spool.mail.gandi.net."]);
+        let reprioritised = rrset("@", "MX", &["20 spool.mail.gandi.net."]);
+        assert!(one(Some(mx), Some(reprioritised), &[]).is_empty());
+        // A rewritten SPF.
+        let spf = rrset("@", "TXT", &["\"v=spf1 include:_mailcust.gandi.net ?all\""]);
+        let new_spf = rrset("@", "TXT", &["\"v=spf1 include:spf.example.net -all\""]);
+        assert!(one(Some(spf), Some(new_spf), &[]).is_empty());
+        // A CNAME swapped for an A.
+        let cname = rrset("www", "CNAME", &["web.example.net."]);
+        let a = rrset("www", "A", &["192.0.2.1"]);
+        assert!(one(Some(cname), None, &[a]).is_empty());
     }
 
     #[test]
@@ -145,13 +239,9 @@ mod tests {
             &["\"v=spf1 include:_mailcust.gandi.net ?all\"", "\"x\""],
         );
         let requoted = rrset("@", "TXT", &["v=spf1 include:_mailcust.gandi.net ?all"]);
-        let w = warnings(
-            "example.com",
-            &single_change(Some(before.clone()), Some(requoted)),
-        );
-        assert!(w.is_empty(), "{w:?}");
+        assert!(one(Some(before.clone()), Some(requoted), &[]).is_empty());
         let without = rrset("@", "TXT", &["\"x\""]);
-        let w = warnings("example.com", &single_change(Some(before), Some(without)));
+        let w = one(Some(before), Some(without), &[]);
         assert_eq!(w.len(), 1);
         assert!(w[0].contains("SPF record"), "{w:?}");
     }
@@ -166,7 +256,7 @@ mod tests {
                 .collect(),
             ..Plan::default()
         };
-        let w = warnings("example.com", &plan);
+        let w = warnings("example.com", &plan, &[]);
         assert_eq!(w.len(), MAX_LISTED + 1);
         assert_eq!(
             w[MAX_LISTED],
@@ -182,7 +272,7 @@ mod tests {
             "MX",
             &["10 spool.mail.gandi.net.", "50 fb.mail.gandi.net."],
         );
-        assert!(warnings("example.com", &single_change(None, Some(mx.clone()))).is_empty());
-        assert!(warnings("example.com", &single_change(Some(mx), Some(more))).is_empty());
+        assert!(one(None, Some(mx.clone()), &[]).is_empty());
+        assert!(one(Some(mx), Some(more), &[]).is_empty());
     }
 }
