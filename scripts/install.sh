@@ -44,9 +44,11 @@ if [[ ! -x $built ]]; then
   exit 1
 fi
 
+# On macOS OpenClaw's PATH has /usr/local/bin; it is often root-owned (or
+# missing on Apple Silicon), so fall back to ~/.local/bin there.
 if [[ -n ${PREFIX:-} ]]; then
   bindir=$PREFIX/bin
-elif [[ $(uname -s) == Darwin ]]; then
+elif [[ $(uname -s) == Darwin && -d /usr/local/bin && -w /usr/local/bin ]]; then
   bindir=/usr/local/bin
 else
   bindir=$HOME/.local/bin

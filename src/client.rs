@@ -745,7 +745,11 @@ impl Client {
             400 | 422 => (
                 ErrorCode::Rejected,
                 format!("Gandi rejected the request ({status}){said}"),
-                Some("see error.details.errors for the fields Gandi refused".into()),
+                Some(if details.contains_key("errors") {
+                    "see error.details.errors for the fields Gandi refused".into()
+                } else {
+                    "Gandi gave no reason; check the values against describe's schemas, then try again".into()
+                }),
             ),
             500..=599 => (
                 ErrorCode::ServerError,

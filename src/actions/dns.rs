@@ -403,6 +403,8 @@ fn create_snapshot(client: &Client, zone: &str, name: Option<&str>) -> SkillResu
             ErrorCode::UnexpectedResponse,
             "Gandi answered the snapshot request without the new snapshot's id",
         )
+        .with_status(answer.status)
+        .with_hint("the snapshot may exist: dns.snapshots.list shows the newest first")
     })
 }
 
