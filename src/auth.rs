@@ -129,9 +129,14 @@ pub fn visible_secrets(env: &Env, selection: Option<&Selection>) -> Vec<Token> {
     }
     let mut found: Vec<Token> = Vec::new();
     for value in &raw {
+        // The whole value is meant to be a token; a piece of a value with
+        // spaces in it must look like one on its own.
         let whole = value.trim();
-        let parts = std::iter::once(whole).chain(whole.split_whitespace());
-        for part in parts.filter(|p| looks_like_a_secret(p)) {
+        let whole = looks_like_a_secret(whole, 8).then_some(whole);
+        let pieces = value
+            .split_whitespace()
+            .filter(|p| looks_like_a_secret(p, 16));
+        for part in whole.into_iter().chain(pieces) {
             let token = Token(part.to_string());
             if !found.contains(&token) {
                 found.push(token);
@@ -141,11 +146,11 @@ pub fn visible_secrets(env: &Env, selection: Option<&Selection>) -> Vec<Token> {
     found
 }
 
-/// A piece worth guarding on its own: long, and made only of the characters
-/// tokens and keys use. Words, domain-like text of ordinary length and JSON
-/// punctuation never qualify.
-fn looks_like_a_secret(piece: &str) -> bool {
-    piece.len() >= 16
+/// Worth guarding: at least `min_len` long, and made only of the characters
+/// tokens and keys use. Words of ordinary length and JSON punctuation never
+/// qualify.
+fn looks_like_a_secret(piece: &str, min_len: usize) -> bool {
+    piece.len() >= min_len
         && piece
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_.~+/=".contains(&b))
@@ -540,6 +545,25 @@ fn file_mode(_meta: &std::fs::Metadata) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_shapes_are_guarded_and_words_are_not() {
+        for whole in [
+            "f3c9a1e7b2d84c6fa0e5917d3b8c2a4f6e1d9b70",
+            "Ab3dEf6hIj9kLm2nOp5qRs8t",
+            "pat_abc-123",
+        ] {
+            assert!(looks_like_a_secret(whole, 8), "{whole}");
+        }
+        for piece in [
+            "example.com",
+            "organization",
+            "\"status\":\"error\"",
+            "token",
+        ] {
+            assert!(!looks_like_a_secret(piece, 16), "{piece}");
+        }
+    }
 
     #[test]
     fn debug_never_shows_the_secret() {
