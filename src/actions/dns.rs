@@ -322,7 +322,7 @@ fn refuse_cname_clash(name: &str, rtype: &str, others: &[&str]) -> SkillResult<(
             "existing_types",
             others.iter().map(|s| Value::from(*s)).collect::<Vec<_>>(),
         )
-        .with_hint("remove the clashing rrset first (dns.records.remove), or use another name")),
+        .with_hint("dns.records.set replaces what is at that name in one previewed step (or use another name)")),
         None => Ok(()),
     }
 }
@@ -434,6 +434,15 @@ fn write_rrset(
     Ok(())
 }
 
+/// The types at the name other than the target's, for the CNAME rule.
+fn other_types<'a>(at_name: &'a [Rrset], t: &Target) -> Vec<&'a str> {
+    at_name
+        .iter()
+        .filter(|r| r.rtype != t.rtype)
+        .map(|r| r.rtype.as_str())
+        .collect()
+}
+
 /// The shared path of add, set and remove: preview, gate, snapshot, write.
 ///
 /// `at_name` is every rrset the name holds now, for the preview's warnings.
@@ -505,12 +514,6 @@ fn prepare_write(ctx: &mut Ctx, p: &RrsetWriteParams) -> SkillResult<WritePlan> 
     let ttl = p.ttl.map(dns::check_ttl).transpose()?;
     let values = dns::normalize_values(&target.rtype, &p.values, &target.zone, &mut ctx.warnings)?;
     let at_name = rrsets_at(ctx.client()?, &target)?;
-    let others: Vec<&str> = at_name
-        .iter()
-        .filter(|r| r.rtype != target.rtype)
-        .map(|r| r.rtype.as_str())
-        .collect();
-    refuse_cname_clash(&target.name, &target.rtype, &others)?;
     let before = at_name.iter().find(|r| r.rtype == target.rtype).cloned();
     refuse_new_dotless_targets(&target.rtype, &values, before.as_ref(), &target.zone)?;
     Ok(WritePlan {
@@ -530,6 +533,8 @@ pub fn records_add(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsCh
         before,
         at_name,
     } = prepare_write(ctx, &p)?;
+    // `add` never removes anything, so it cannot resolve a CNAME clash.
+    refuse_cname_clash(&t.name, &t.rtype, &other_types(&at_name, &t))?;
     let mut after = before.clone().unwrap_or(Rrset {
         name: t.name.clone(),
         rtype: t.rtype.clone(),
@@ -589,6 +594,19 @@ pub fn records_set(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsCh
             .unwrap_or(dns::DEFAULT_TTL),
         values,
     };
+    if t.name != "@" && dns::cname_clash(&t.name, &t.rtype, &other_types(&at_name, &t)).is_some() {
+        // A CNAME for other data at this name, or the other way round: the
+        // name is replaced as a whole, in one previewed per-name write, so
+        // it never stops answering in between.
+        return apply_desired(
+            ctx,
+            &t.zone,
+            &at_name,
+            vec![after],
+            Mode::Replace,
+            p.snapshot,
+        );
+    }
     change_rrset(ctx, &t, &at_name, before, Some(after), p.snapshot)
 }
 
@@ -717,10 +735,22 @@ fn check_zone_cnames(zone: &[Rrset]) -> SkillResult<()> {
             .push(r.rtype.as_str());
     }
     for (name, types) in by_name {
-        if types.contains(&"CNAME") {
-            let others: Vec<&str> = types.iter().copied().filter(|t| *t != "CNAME").collect();
-            refuse_cname_clash(name, "CNAME", &others)?;
+        if !types.contains(&"CNAME") {
+            continue;
         }
+        let others: Vec<&str> = types.iter().copied().filter(|t| *t != "CNAME").collect();
+        if others.is_empty() && name != "@" {
+            continue;
+        }
+        return Err(SkillError::new(
+            ErrorCode::Refused,
+            format!(
+                "refused: the zone would hold a CNAME at `{name}` beside {} record(s); a CNAME must be alone at its name (and never at the apex); nothing was written",
+                if others.is_empty() { "the apex's".to_string() } else { others.join(", ") }
+            ),
+        )
+        .with_detail("name", name)
+        .with_hint("merge mode keeps the rrsets it is not given: use mode replace, or dns.records.set on that name, which replaces what is there in one previewed step"));
     }
     Ok(())
 }

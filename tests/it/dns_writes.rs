@@ -359,3 +359,62 @@ fn a_write_that_never_left_keeps_the_network_hint() {
     assert!(hint.contains("check the network connection"), "{err}");
     assert!(!hint.contains("may or may not"), "{err}");
 }
+
+#[test]
+fn set_swaps_a_cname_for_an_address_in_one_per_name_write() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    // add never removes, so it refuses and points to set.
+    let err = s
+        .run(r#"{"action":"dns.records.add","domain":"example.com","name":"www","type":"A","values":["203.0.113.10"]}"#)
+        .assert_error("safety.refused", 6)
+        .clone();
+    assert!(
+        err["hint"]
+            .as_str()
+            .unwrap_or("")
+            .contains("dns.records.set"),
+        "{err}"
+    );
+    assert!(writes(&fake).is_empty());
+
+    let set = json!({"action":"dns.records.set","domain":"example.com","name":"www","type":"A","values":["203.0.113.10"]});
+    let run = s.run(&set.to_string());
+    assert_eq!(run.code, 3, "{}", run.stdout);
+    assert_eq!(
+        run.reply["preview"]["summary"],
+        json!({"added":1,"changed":0,"removed":1,"unchanged":0})
+    );
+    assert!(writes(&fake).is_empty(), "the preview writes nothing");
+    s.run(&confirmed(&set)).assert_ok();
+    assert_eq!(
+        writes(&fake),
+        [SNAPSHOTS, "PUT /v5/livedns/domains/example.com/records/www"]
+    );
+    assert_eq!(
+        body_of(&fake, "PUT", "/v5/livedns/domains/example.com/records/www"),
+        json!({"items":[{"rrset_type":"A","rrset_ttl":10800,"rrset_values":["203.0.113.10"]}]})
+    );
+    let now = zone(&s);
+    assert!(rrset_in(&now, "www", "CNAME").is_none());
+    assert_eq!(
+        rrset_in(&now, "www", "A").expect("A")["values"],
+        json!(["203.0.113.10"])
+    );
+
+    // Merge mode keeps what it is not given, so it refuses, and says why.
+    let apply = json!({"action":"dns.zone.apply","domain":"example.com","mode":"merge",
+        "rrsets":[{"name":"www","type":"CNAME","values":["web.example.net."]}]});
+    let err = s
+        .run(&confirmed(&apply))
+        .assert_error("safety.refused", 6)
+        .clone();
+    assert!(
+        err["message"].as_str().unwrap_or("").contains("beside A"),
+        "{err}"
+    );
+    assert!(
+        err["hint"].as_str().unwrap_or("").contains("replace"),
+        "{err}"
+    );
+}
