@@ -434,6 +434,21 @@ fn write_rrset(
     Ok(())
 }
 
+/// Refuses a plan that gives a name a second SPF or DMARC value.
+fn refuse_second_mail_policy(plan: &Plan) -> SkillResult<()> {
+    for change in &plan.changes {
+        if let Some(why) = dns::second_mail_policy(change.before.as_ref(), change.after.as_ref()) {
+            return Err(SkillError::new(
+                ErrorCode::Refused,
+                format!("refused: {why}; nothing was written"),
+            )
+            .with_detail("name", change.name.as_str())
+            .with_hint("merge the policies into one value and write it with dns.records.set (it previews the change)"));
+        }
+    }
+    Ok(())
+}
+
 /// The types at the name other than the target's, for the CNAME rule.
 fn other_types<'a>(at_name: &'a [Rrset], t: &Target) -> Vec<&'a str> {
     at_name
@@ -462,6 +477,7 @@ fn change_rrset(
         ));
         return Ok(Done::Result(result(&t.zone, plan, false)));
     }
+    refuse_second_mail_policy(&plan)?;
     let message = describe_plan(&t.zone, &plan);
     let name_after: Vec<Rrset> = at_name
         .iter()
@@ -783,6 +799,7 @@ fn apply_desired(
     let plan = dns::diff::plan(live, &desired, mode);
     let resulting = plan.resulting_zone(live, mode);
     check_zone_cnames(&resulting)?;
+    refuse_second_mail_policy(&plan)?;
     if plan.is_empty() {
         ctx.warnings
             .push(format!("zone {zone} already matches: nothing was written"));

@@ -1,5 +1,6 @@
-//! Rrset-level rules: type allow-list, TTL bounds, the CNAME clash rule, and
-//! the conversion between Gandi's `rrset_*` JSON and our `Rrset`.
+//! Rrset-level rules: type allow-list, TTL bounds, the CNAME clash rule, one
+//! SPF and one DMARC per name, and the conversion between Gandi's `rrset_*`
+//! JSON and our `Rrset`.
 
 use serde_json::{json, Value};
 
@@ -102,6 +103,36 @@ fn bad_shape(what: &str, v: &Value) -> SkillError {
     )
     .with_hint("Gandi's answer did not have the documented rrset shape; retry, and report it if it persists")
     .with_detail("rrset", shown)
+}
+
+/// Why a TXT change would leave a name with two SPF policies (or two DMARC
+/// ones), which makes receivers ignore both (RFC 7208 §4.5, RFC 7489 §6.6.3).
+/// Only a change that adds one is refused: cleaning up a name that already
+/// has two stays possible.
+pub fn second_mail_policy(before: Option<&Rrset>, after: Option<&Rrset>) -> Option<String> {
+    let count = |r: Option<&Rrset>, prefix: &str| {
+        r.filter(|r| r.rtype == "TXT").map_or(0, |r| {
+            r.values
+                .iter()
+                .filter(|v| {
+                    super::value_key("TXT", v)
+                        .trim_start()
+                        .to_ascii_lowercase()
+                        .starts_with(prefix)
+                })
+                .count()
+        })
+    };
+    for (prefix, what) in [("v=spf1", "SPF"), ("v=dmarc1", "DMARC")] {
+        let now = count(after, prefix);
+        if now > 1 && now > count(before, prefix) {
+            let name = after.map_or("@", |r| r.name.as_str());
+            return Some(format!(
+                "`{name}` would hold {now} {what} values; with more than one, receivers ignore them all and the domain's mail fails {what} checks"
+            ));
+        }
+    }
+    None
 }
 
 /// Reads one Gandi rrset object (`rrset_name`, `rrset_type`, `rrset_ttl?`,

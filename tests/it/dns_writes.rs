@@ -418,3 +418,45 @@ fn set_swaps_a_cname_for_an_address_in_one_per_name_write() {
         "{err}"
     );
 }
+
+#[test]
+fn a_second_spf_value_is_refused_but_fixing_two_is_not() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    let run = s.run(r#"{"action":"dns.records.add","domain":"example.com","name":"@","type":"TXT","values":["v=spf1 include:_spf.google.com ~all"]}"#);
+    let err = run.assert_error("safety.refused", 6);
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("2 SPF values"),
+        "{err}"
+    );
+    assert!(
+        err["hint"]
+            .as_str()
+            .unwrap_or("")
+            .contains("dns.records.set"),
+        "{err}"
+    );
+    assert!(writes(&fake).is_empty(), "{:?}", writes(&fake));
+
+    // A zone that already has two (made elsewhere) can be cleaned up.
+    fake.with_state(|st| {
+        if let Some(z) = st.zones.get_mut("example.com") {
+            for r in z
+                .rrsets
+                .iter_mut()
+                .filter(|r| r.name == "@" && r.rtype == "TXT")
+            {
+                r.values.push("\"v=spf1 -all\"".into());
+            }
+        }
+    });
+    let remove = json!({"action":"dns.records.remove","domain":"example.com","name":"@","type":"TXT","values":["v=spf1 -all"]});
+    s.run(&confirmed(&remove)).assert_ok();
+    // The merged policy replaces the old one with set.
+    let set = json!({"action":"dns.records.set","domain":"example.com","name":"@","type":"TXT",
+        "values":["v=spf1 include:_mailcust.gandi.net include:_spf.google.com ~all"]});
+    s.run(&confirmed(&set)).assert_ok();
+}
