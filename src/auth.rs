@@ -129,10 +129,10 @@ pub fn visible_secrets(env: &Env, selection: Option<&Selection>) -> Vec<Token> {
     }
     let mut found: Vec<Token> = Vec::new();
     for value in &raw {
-        // The whole value is meant to be a token; a piece of a value with
-        // spaces in it must look like one on its own.
+        // The whole value is meant to be a token, whatever its shape; a
+        // piece of a value with spaces in it must look like one on its own.
         let whole = value.trim();
-        let whole = looks_like_a_secret(whole, 8).then_some(whole);
+        let whole = (whole.len() >= 8 && !whole.contains(char::is_whitespace)).then_some(whole);
         let pieces = value
             .split_whitespace()
             .filter(|p| looks_like_a_secret(p, 16));
@@ -548,12 +548,11 @@ mod tests {
 
     #[test]
     fn token_shapes_are_guarded_and_words_are_not() {
-        for whole in [
+        for piece in [
             "f3c9a1e7b2d84c6fa0e5917d3b8c2a4f6e1d9b70",
             "Ab3dEf6hIj9kLm2nOp5qRs8t",
-            "pat_abc-123",
         ] {
-            assert!(looks_like_a_secret(whole, 8), "{whole}");
+            assert!(looks_like_a_secret(piece, 16), "{piece}");
         }
         for piece in [
             "example.com",

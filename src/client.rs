@@ -591,7 +591,17 @@ impl Client {
                     transport_kind(&e)
                 ));
                 let transient = is_transient(&e);
-                return Attempt::Transport(self.transport_error(e, method), transient);
+                let err = self.transport_error(e, method).with_status(status);
+                if *method == Method::GET {
+                    return Attempt::Transport(err, transient);
+                }
+                // Gandi answered a write; only its body was lost.
+                return Attempt::Transport(
+                    err.with_hint(format!(
+                        "Gandi answered the request ({status}) but its answer could not be read: the change may have been made; check the current state before repeating anything"
+                    )),
+                    false,
+                );
             }
         };
         self.log(&format!(
@@ -635,9 +645,14 @@ impl Client {
     /// A failed exchange. When a write was sent but its answer was lost,
     /// the hint adds that the change may have been made.
     fn transport_error(&self, e: ureq::Error, method: &Method) -> SkillError {
-        // The transient failures (timeouts, resets, a cut answer) are the
-        // ones that can come after the request reached Gandi.
-        let maybe_sent = *method != Method::GET && is_transient(&e);
+        // The transient failures (timeouts, resets, a cut answer) can come
+        // after the request reached Gandi; a timeout while resolving or
+        // connecting cannot.
+        let before_sending = matches!(
+            e,
+            ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect)
+        );
+        let maybe_sent = *method != Method::GET && is_transient(&e) && !before_sending;
         let err = self.transport_error_of(e);
         if !maybe_sent {
             return err;

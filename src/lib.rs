@@ -42,19 +42,45 @@ pub fn run(input: &[u8], env: &Env) -> (String, i32) {
             Vec::new(),
         ),
     };
-    let line = match serde_json::to_string(&outcome.reply) {
-        Ok(s) => s,
-        Err(_) => r#"{"status":"error","action":null,"error":{"code":"internal","message":"the reply could not be serialized","hint":null,"http_status":null,"details":{}}}"#.to_string(),
-    };
-    // Defence in depth: whatever path a value took, the secret never leaves.
-    let line = secrets.iter().fold(line, |line, token| {
-        if token.appears_in(&line) {
-            token.redact(&line)
-        } else {
-            line
+    // Defence in depth: whatever path a value took, no secret leaves. The
+    // scrub works on the reply's strings, not its text, so the line stays
+    // valid JSON whatever characters a secret holds.
+    let line = match serde_json::to_value(&outcome.reply) {
+        Ok(mut reply) => {
+            scrub(&mut reply, &secrets);
+            serde_json::to_string(&reply).ok()
         }
-    });
+        Err(_) => None,
+    };
+    let line = line.unwrap_or_else(|| r#"{"status":"error","action":null,"error":{"code":"internal","message":"the reply could not be serialized","hint":null,"http_status":null,"details":{}}}"#.to_string());
     (line, outcome.exit_code)
+}
+
+/// Replaces every secret in every string (and key) of a reply.
+fn scrub(value: &mut serde_json::Value, secrets: &[auth::Token]) {
+    use serde_json::Value;
+    let clean = |s: &str| {
+        secrets
+            .iter()
+            .filter(|t| t.appears_in(s))
+            .fold(s.to_string(), |s, t| t.redact(&s))
+    };
+    match value {
+        Value::String(s) => {
+            if secrets.iter().any(|t| t.appears_in(s)) {
+                *s = clean(s);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| scrub(v, secrets)),
+        Value::Object(map) => {
+            let entries = std::mem::take(map);
+            for (k, mut v) in entries {
+                scrub(&mut v, secrets);
+                map.insert(clean(&k), v);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The reply for input that never became a request (unreadable stdin,

@@ -60,11 +60,7 @@ pub fn warnings(zone: &str, plan: &Plan, after: &[Rrset]) -> Vec<String> {
                     ));
                 }
             }
-            "TXT" => {
-                for what in lost_mail_policies(change) {
-                    out.push(format!("{fqdn} loses its {what}"));
-                }
-            }
+            "TXT" => out.extend(mail_policy_warnings(&fqdn, change)),
             "NS" if change.name != "@" => {
                 let lost = lost_values(change);
                 if !lost.is_empty() {
@@ -131,36 +127,79 @@ fn lost_mail_hosts(change: &Change) -> Vec<String> {
     lost
 }
 
-/// The mail-authentication records a TXT change loses with no value of the
-/// same kind left (an SPF rewritten is not an SPF lost).
-fn lost_mail_policies(change: &Change) -> Vec<&'static str> {
-    let kinds_in = |r: Option<&Rrset>| -> Vec<&'static str> {
+/// What a TXT change does to mail authentication: a policy lost with none
+/// of its kind left, a DKIM key replaced (signatures made with the current
+/// private key stop verifying), or an SPF rewritten (worth a check).
+fn mail_policy_warnings(fqdn: &str, change: &Change) -> Vec<String> {
+    let policies = |r: Option<&Rrset>| -> Vec<(Policy, String)> {
         r.map(|r| {
             r.values
                 .iter()
-                .filter_map(|v| mail_policy(&change.name, &value_key("TXT", v)))
+                .map(|v| value_key("TXT", v))
+                .filter_map(|text| mail_policy(&change.name, &text).map(|p| (p, text)))
                 .collect()
         })
         .unwrap_or_default()
     };
-    let kept = kinds_in(change.after.as_ref());
-    let mut lost: Vec<&'static str> = kinds_in(change.before.as_ref())
-        .into_iter()
-        .filter(|k| !kept.contains(k))
-        .collect();
-    lost.dedup();
-    lost
+    let before = policies(change.before.as_ref());
+    let after = policies(change.after.as_ref());
+    let mut out = Vec::new();
+    for kind in [Policy::Spf, Policy::Dkim, Policy::Dmarc] {
+        let had: Vec<&String> = before
+            .iter()
+            .filter(|(p, _)| *p == kind)
+            .map(|(_, t)| t)
+            .collect();
+        let has: Vec<&String> = after
+            .iter()
+            .filter(|(p, _)| *p == kind)
+            .map(|(_, t)| t)
+            .collect();
+        if had.is_empty() || had.iter().all(|t| has.contains(t)) {
+            continue;
+        }
+        let warning = match (kind, has.is_empty()) {
+            (_, true) => format!("{fqdn} loses its {}", kind.loss()),
+            (Policy::Dkim, false) => format!(
+                "{fqdn} gets a new DKIM key: mail signed with the current private key fails verification until the mail server signs with the new one"
+            ),
+            (Policy::Spf, false) => format!(
+                "{fqdn} gets a rewritten SPF record: check it still names every service that sends its mail"
+            ),
+            (Policy::Dmarc, false) => continue,
+        };
+        out.push(warning);
+    }
+    out
 }
 
-/// Names the mail-authentication record a TXT value is, if it is one.
-fn mail_policy(name: &str, text: &str) -> Option<&'static str> {
+/// The mail-authentication records a TXT value can be.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Policy {
+    Spf,
+    Dkim,
+    Dmarc,
+}
+
+impl Policy {
+    fn loss(self) -> &'static str {
+        match self {
+            Policy::Spf => "SPF record: mail sent from it may be rejected or marked as spam",
+            Policy::Dkim => "DKIM key: mail signed with it fails verification and may be rejected",
+            Policy::Dmarc => "DMARC policy: receivers stop applying and reporting on it",
+        }
+    }
+}
+
+/// Which mail-authentication record a TXT value is, if it is one.
+fn mail_policy(name: &str, text: &str) -> Option<Policy> {
     let lower = text.trim().to_ascii_lowercase();
     if lower.starts_with("v=spf1") {
-        Some("SPF record: mail sent from it may be rejected or marked as spam")
+        Some(Policy::Spf)
     } else if lower.starts_with("v=dkim1") || name.contains("._domainkey") {
-        Some("DKIM key: mail signed with it fails verification and may be rejected")
+        Some(Policy::Dkim)
     } else if lower.starts_with("v=dmarc1") {
-        Some("DMARC policy: receivers stop applying and reporting on it")
+        Some(Policy::Dmarc)
     } else {
         None
     }
@@ -221,10 +260,18 @@ mod tests {
         let mx = rrset("@", "MX", &["10 spool.mail.gandi.net."]);
         let reprioritised = rrset("@", "MX", &["20 spool.mail.gandi.net."]);
         assert!(one(Some(mx), Some(reprioritised), &[]).is_empty());
-        // A rewritten SPF.
+        // A rewritten SPF is not lost; it only asks for a check.
         let spf = rrset("@", "TXT", &["\"v=spf1 include:_mailcust.gandi.net ?all\""]);
         let new_spf = rrset("@", "TXT", &["\"v=spf1 include:spf.example.net -all\""]);
-        assert!(one(Some(spf), Some(new_spf), &[]).is_empty());
+        let w = one(Some(spf), Some(new_spf), &[]);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("rewritten SPF record"), "{w:?}");
+        // A new DKIM key at the same selector breaks current signatures.
+        let key = rrset("gm1._domainkey", "TXT", &["\"v=DKIM1; k=rsa; p=OLDKEY\""]);
+        let new_key = rrset("gm1._domainkey", "TXT", &["\"v=DKIM1; k=rsa; p=NEWKEY\""]);
+        let w = one(Some(key), Some(new_key), &[]);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("new DKIM key"), "{w:?}");
         // A CNAME swapped for an A.
         let cname = rrset("www", "CNAME", &["web.example.net."]);
         let a = rrset("www", "A", &["192.0.2.1"]);

@@ -179,3 +179,26 @@ fn a_panic_is_one_internal_reply_and_prints_nothing_else() {
         run.stderr
     );
 }
+
+#[test]
+fn a_token_of_any_shape_is_never_echoed_and_the_reply_stays_json() {
+    let fake = FakeGandi::start();
+    // Short, with punctuation and a quote: not what Gandi issues, but the
+    // user's secret all the same.
+    for token in ["pat:abc-123", "ab\"cd\\ef:gh"] {
+        let skill = Skill::new(Some(&fake))
+            .env("GANDI_API_TOKEN", token)
+            .secret(token);
+        let req = serde_json::json!({"action":"domains.get","domain":token});
+        // As JSON shows it (quotes and backslashes escaped).
+        let escaped = serde_json::to_string(token).expect("string");
+        let escaped = escaped.trim_matches('"');
+        let run = skill.run(&req.to_string());
+        run.assert_error("request.invalid_params", 2);
+        assert!(run.stdout.contains("[redacted]"), "{}", run.stdout);
+        assert!(!run.stdout.contains(escaped), "{}", run.stdout);
+        let req = serde_json::json!({"action":"dns.records.add","domain":"example.com","name":"t","type":"TXT","values":[token],"dry_run":true});
+        let run = skill.run(&req.to_string());
+        assert!(!run.stdout.contains(escaped), "{}", run.stdout);
+    }
+}
