@@ -66,11 +66,7 @@ fn scrub(value: &mut serde_json::Value, secrets: &[auth::Token]) {
             .fold(s.to_string(), |s, t| t.redact(&s))
     };
     match value {
-        Value::String(s) => {
-            if secrets.iter().any(|t| t.appears_in(s)) {
-                *s = clean(s);
-            }
-        }
+        Value::String(s) if secrets.iter().any(|t| t.appears_in(s)) => *s = clean(s),
         Value::Array(items) => items.iter_mut().for_each(|v| scrub(v, secrets)),
         Value::Object(map) => {
             let entries = std::mem::take(map);
