@@ -286,7 +286,11 @@ fn target(ctx: &mut Ctx, domain: &str, name: &str, rtype: &str) -> SkillResult<T
     let name = dns::relative_name(name, &zone, &mut ctx.warnings)?;
     let rtype = dns::check_type(rtype)?;
     if let Some(clash) = dns::cname_clash(&name, &rtype, &[]) {
-        return Err(SkillError::invalid_param("type", Some(&rtype), &clash));
+        return Err(SkillError::new(ErrorCode::InvalidParams, clash)
+            .with_detail("field", "type")
+            .with_detail("value", rtype.as_str())
+            .with_detail("expected", "ALIAS at the apex (a CNAME only below it)")
+            .with_hint("nothing was sent to Gandi; use type ALIAS for the apex"));
     }
     Ok(Target { zone, name, rtype })
 }
@@ -1212,7 +1216,12 @@ pub fn snapshots_restore(
     let zone = dns::zone_ascii(&p.domain, "domain")?;
     check_snapshot_id(&p.snapshot_id)?;
     let client = ctx.client()?;
-    let (_, records) = read_snapshot(client, &zone, &p.snapshot_id)?;
+    let (info, records) = read_snapshot(client, &zone, &p.snapshot_id)?;
     let live = live_zone(client, &zone)?;
+    // A restore is not an undo of one change: it puts back the whole zone.
+    ctx.warnings.push(format!(
+        "this puts the whole zone back as it was when the snapshot was taken ({}): every change made since, by anyone, is undone too (the preview lists them)",
+        info.created_at.as_deref().unwrap_or("date unknown")
+    ));
     apply_desired(ctx, &zone, &live, records, Mode::Replace, p.snapshot)
 }

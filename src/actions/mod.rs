@@ -128,7 +128,7 @@ catalog! {
         params: dns::RrsetWriteParams, result: dns::DnsChangeResult, preview: dns::DnsPreview,
         permission: "DNS management (write)",
         routes: ["GET /v5/livedns/domains/{domain}/records/{name}", "POST /v5/livedns/domains/{domain}/snapshots", "POST|PUT /v5/livedns/domains/{domain}/records/{name}/{type}"],
-        summary: "Adds values to an rrset (creating it if absent), keeping the values and TTL already there.";
+        summary: "Adds values to an rrset (creating it if absent), keeping the values already there, and the TTL unless `ttl` is given.";
     DnsRecordsSet = "dns.records.set", Destructive, dns::records_set,
         params: dns::RrsetWriteParams, result: dns::DnsChangeResult, preview: dns::DnsPreview,
         permission: "DNS management (write)",

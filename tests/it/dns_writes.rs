@@ -242,6 +242,13 @@ fn restore_replaces_the_zone_with_the_snapshot_in_one_put() {
         "extra goes, blog goes back: {}",
         run.stdout
     );
+    assert!(
+        run.reply["warnings"]
+            .to_string()
+            .contains("every change made since, by anyone, is undone too"),
+        "{}",
+        run.stdout
+    );
     fake.clear_requests();
     s.run(&confirmed(&restore)).assert_ok();
     assert_eq!(
