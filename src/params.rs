@@ -33,6 +33,44 @@ pub fn from_map_with<T: DeserializeOwned>(
             .with_hint("remove the field. To store a Gandi token, the user runs scripts/setup_token.sh in their own terminal (never paste a token into chat); gandi-skill reads it from there"));
         }
     }
+    // Several unknown names at once are reported together, each with its
+    // suggestion, so an agent fixes them in one round trip.
+    if !accepted.is_empty() {
+        let candidates: Vec<&str> = accepted.iter().map(String::as_str).collect();
+        let unknown: Vec<&String> = map
+            .keys()
+            .filter(|k| !accepted.iter().any(|a| a == *k))
+            .collect();
+        if unknown.len() > 1 {
+            let each: Vec<String> = unknown
+                .iter()
+                .map(|k| {
+                    match same_meaning(k, &candidates).or_else(|| did_you_mean(k, &candidates)) {
+                        Some(s) => format!("`{k}` (did you mean `{s}`?)"),
+                        None => format!("`{k}`"),
+                    }
+                })
+                .collect();
+            return Err(SkillError::new(
+                ErrorCode::InvalidParams,
+                format!(
+                    "unknown parameters {}: this action takes: {}",
+                    each.join(", "),
+                    candidates.join(", ")
+                ),
+            )
+            .with_detail("field", unknown[0].as_str())
+            .with_detail(
+                "fields",
+                unknown
+                    .iter()
+                    .map(|k| Value::from(k.as_str()))
+                    .collect::<Vec<_>>(),
+            )
+            .with_detail("expected", candidates.join(", "))
+            .with_hint("see {\"action\":\"describe\"} for each action's parameters"));
+        }
+    }
     let value = Value::Object(map);
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
         let path = e.path().to_string();
@@ -165,24 +203,27 @@ const SAME_MEANING: &[(&str, &str)] = &[
     ("rrset_values", "values"),
     ("value", "values"),
     ("record_type", "type"),
+    ("record_name", "name"),
+    ("record_values", "values"),
+    ("record_ttl", "ttl"),
     ("id", "snapshot_id"),
 ];
 
 /// The candidate that means what `input` means elsewhere, if this action has it.
 fn same_meaning<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let wanted = SAME_MEANING
+    SAME_MEANING
         .iter()
-        .find(|(other, _)| other.eq_ignore_ascii_case(input))?
-        .1;
-    candidates.iter().find(|c| **c == wanted).copied()
+        .filter(|(other, _)| other.eq_ignore_ascii_case(input))
+        .find_map(|(_, ours)| candidates.iter().find(|c| *c == ours).copied())
 }
 
 /// The closest candidate within a small edit distance, for typos.
 pub fn did_you_mean<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let limit = (input.chars().count() / 3).clamp(1, 3);
+    let input = input.to_ascii_lowercase();
     candidates
         .iter()
-        .map(|c| (edit_distance(input, c), *c))
+        .map(|c| (edit_distance(&input, &c.to_ascii_lowercase()), *c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)

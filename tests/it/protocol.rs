@@ -112,6 +112,25 @@ fn bad_input_is_refused_before_any_request() {
         "{err}"
     );
 
+    // Several unknown names come back together, each with its suggestion.
+    let err = refused(
+        &skill,
+        &fake,
+        br#"{"action":"dns.records.add","domain":"example.com","record_name":"x","rrset_type":"A","rrset_values":["192.0.2.1"],"TTL":300}"#,
+        "request.invalid_params",
+        Some("dns.records.add"),
+    );
+    let message = err["message"].as_str().unwrap_or("");
+    for part in [
+        "`record_name` (did you mean `name`?)",
+        "`rrset_type` (did you mean `type`?)",
+        "`rrset_values` (did you mean `values`?)",
+        "`TTL` (did you mean `ttl`?)",
+    ] {
+        assert!(message.contains(part), "{part}: {err}");
+    }
+    assert_eq!(err["details"]["fields"].as_array().map(Vec::len), Some(4));
+
     // Gandi's own names point to ours.
     let err = refused(
         &skill,
