@@ -66,8 +66,9 @@ pub struct DomainItem {
     /// The owning organization's name as Gandi shows it (`orga_owner`); a
     /// name, not an id: organizations.list gives the ids.
     pub owner: Option<String>,
-    /// The nameservers in use when Gandi lists them (`nameserver.hosts`).
-    pub nameservers: Vec<String>,
+    /// The nameservers in use, when Gandi lists them (`nameserver.hosts`);
+    /// null otherwise (domains.get always has them).
+    pub nameservers: Option<Vec<String>>,
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
@@ -190,7 +191,7 @@ pub fn list(ctx: &mut Ctx, p: DomainsListParams) -> SkillResult<Done<DomainList>
                 tags: strings(d.get("tags")),
                 sharing_id: string(d, "/sharing_id"),
                 owner: string(d, "/orga_owner"),
-                nameservers: strings(d.pointer("/nameserver/hosts")),
+                nameservers: d.pointer("/nameserver/hosts").map(|h| strings(Some(h))),
             }
         })
         .collect();

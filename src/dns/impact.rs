@@ -61,7 +61,10 @@ pub fn warnings(zone: &str, plan: &Plan, after: &[Rrset]) -> Vec<String> {
                 }
             }
             "TXT" => out.extend(mail_policy_warnings(&fqdn, change)),
-            "NS" if change.name != "@" => {
+            "NS" if change.name == "@" => out.push(format!(
+                "{fqdn}: the zone's own NS records change; Gandi manages them for LiveDNS, and the delegation that counts is the domain's nameservers at the registry"
+            )),
+            "NS" => {
                 let lost = lost_values(change);
                 if !lost.is_empty() {
                     out.push(format!(
@@ -309,6 +312,14 @@ mod tests {
             w[MAX_LISTED],
             "and 15 more change(s) like these: see the preview"
         );
+    }
+
+    #[test]
+    fn touching_the_apex_ns_is_flagged() {
+        let ns = rrset("@", "NS", &["ns1.evil.example."]);
+        let w = one(None, Some(ns), &[]);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("Gandi manages them"), "{w:?}");
     }
 
     #[test]
