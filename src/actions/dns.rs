@@ -509,11 +509,7 @@ fn refuse_new_dotless_targets(
     live: Option<&Rrset>,
     zone: &str,
 ) -> SkillResult<()> {
-    let held = |v: &str| {
-        let key = dns::value_key(rtype, v);
-        live.is_some_and(|l| l.values.iter().any(|h| dns::value_key(rtype, h) == key))
-    };
-    for v in values.iter().filter(|v| !held(v)) {
+    for v in values.iter().filter(|v| !live.is_some_and(|l| l.holds(v))) {
         dns::refuse_missing_final_dot(rtype, v, zone)?;
     }
     Ok(())
@@ -562,12 +558,7 @@ pub fn records_add(ctx: &mut Ctx, p: RrsetWriteParams) -> SkillResult<Done<DnsCh
         values: Vec::new(),
     });
     for v in values {
-        let key = dns::value_key(&t.rtype, &v);
-        if !after
-            .values
-            .iter()
-            .any(|have| dns::value_key(&t.rtype, have) == key)
-        {
+        if !after.holds(&v) {
             after.values.push(v);
         }
     }

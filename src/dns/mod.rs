@@ -51,6 +51,12 @@ impl Rrset {
             values: values.iter().map(|v| v.to_string()).collect(),
         }
     }
+
+    /// Whether it already holds `value`, compared by meaning (`value_key`).
+    pub fn holds(&self, value: &str) -> bool {
+        let key = value_key(&self.rtype, value);
+        self.values.iter().any(|v| value_key(&self.rtype, v) == key)
+    }
 }
 
 pub const DEFAULT_TTL: u32 = 10800;
