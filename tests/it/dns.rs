@@ -9,11 +9,11 @@ use crate::fake::state::{Rrset as FakeRrset, Zone};
 use crate::fake::{FakeGandi, Fault, FaultKind, TOKEN_FULL, TOKEN_READONLY};
 use crate::support::{Run, Skill};
 
-fn skill(fake: &FakeGandi) -> Skill {
+pub(crate) fn skill(fake: &FakeGandi) -> Skill {
     Skill::with_env_token(fake, TOKEN_FULL)
 }
 
-fn rrset(run: &Run, name: &str, rtype: &str) -> Option<Value> {
+pub(crate) fn rrset(run: &Run, name: &str, rtype: &str) -> Option<Value> {
     run.result()["records"]
         .as_array()?
         .iter()
@@ -21,7 +21,7 @@ fn rrset(run: &Run, name: &str, rtype: &str) -> Option<Value> {
         .cloned()
 }
 
-fn records(s: &Skill, zone: &str) -> Run {
+pub(crate) fn records(s: &Skill, zone: &str) -> Run {
     let run = s.run(&format!(
         r#"{{"action":"dns.records.list","domain":"{zone}"}}"#
     ));

@@ -5,14 +5,11 @@
 
 use serde_json::{json, Value};
 
+use crate::dns::{records, rrset, skill};
 use crate::fake::{FakeGandi, Fault, FaultKind, TOKEN_FULL};
-use crate::support::{Run, Skill};
+use crate::support::Skill;
 
 const SNAPSHOTS: &str = "POST /v5/livedns/domains/example.com/snapshots";
-
-fn skill(fake: &FakeGandi) -> Skill {
-    Skill::with_env_token(fake, TOKEN_FULL)
-}
 
 fn confirmed(req: &Value) -> String {
     let mut req = req.clone();
@@ -39,20 +36,6 @@ fn body_of(fake: &FakeGandi, method: &str, path: &str) -> Value {
         .collect();
     assert_eq!(found.len(), 1, "one {method} {path}");
     found[0].clone()
-}
-
-fn rrset_in(run: &Run, name: &str, rtype: &str) -> Option<Value> {
-    run.result()["records"]
-        .as_array()?
-        .iter()
-        .find(|r| r["name"] == name && r["type"] == rtype)
-        .cloned()
-}
-
-fn zone(s: &Skill) -> Run {
-    let run = s.run(r#"{"action":"dns.records.list","domain":"example.com"}"#);
-    run.assert_ok();
-    run
 }
 
 #[test]
@@ -105,7 +88,7 @@ fn set_and_remove_snapshot_then_write_once_with_the_exact_body() {
             "DELETE /v5/livedns/domains/example.com/records/_dmarc/TXT"
         ]
     );
-    assert!(rrset_in(&zone(&s), "_dmarc", "TXT").is_none());
+    assert!(rrset(&records(&s, "example.com"), "_dmarc", "TXT").is_none());
 }
 
 #[test]
@@ -220,7 +203,7 @@ fn a_write_that_fails_or_loses_its_answer_is_sent_once() {
 fn restore_replaces_the_zone_with_the_snapshot_in_one_put() {
     let fake = FakeGandi::start();
     let s = skill(&fake);
-    let original = zone(&s).result()["records"].clone();
+    let original = records(&s, "example.com").result()["records"].clone();
     let created = s.run(r#"{"action":"dns.snapshots.create","domain":"example.com"}"#);
     let id = created.assert_ok()["snapshot_id"]
         .as_str()
@@ -267,8 +250,8 @@ fn restore_replaces_the_zone_with_the_snapshot_in_one_put() {
         snapshot,
         "the snapshot's rrsets, all of them"
     );
-    let now = zone(&s);
-    assert!(rrset_in(&now, "extra", "A").is_none());
+    let now = records(&s, "example.com");
+    assert!(rrset(&now, "extra", "A").is_none());
     assert_eq!(now.result()["records"], original);
 }
 
@@ -289,8 +272,8 @@ fn import_writes_the_file_in_one_put_and_merge_leaves_the_rest() {
     assert!(items.contains(
         &json!({"rrset_name":"@","rrset_type":"A","rrset_ttl":3600,"rrset_values":["192.0.2.1"]})
     ));
-    let now = zone(&s);
-    assert!(rrset_in(&now, "blog", "A").is_none());
+    let now = records(&s, "example.com");
+    assert!(rrset(&now, "blog", "A").is_none());
 
     // Merge: only the rrsets in the file are touched.
     fake.clear_requests();
@@ -298,7 +281,7 @@ fn import_writes_the_file_in_one_put_and_merge_leaves_the_rest() {
         "zone_text":"blog 300 IN A 198.51.100.7\n"});
     let run = s.run(&confirmed(&merge));
     assert_eq!(run.assert_ok()["summary"]["removed"], 0);
-    let after = zone(&s);
+    let after = records(&s, "example.com");
     assert_eq!(
         after.result()["records"].as_array().map(Vec::len),
         Some(4),
@@ -402,10 +385,10 @@ fn set_swaps_a_cname_for_an_address_in_one_per_name_write() {
         body_of(&fake, "PUT", "/v5/livedns/domains/example.com/records/www"),
         json!({"items":[{"rrset_type":"A","rrset_ttl":10800,"rrset_values":["203.0.113.10"]}]})
     );
-    let now = zone(&s);
-    assert!(rrset_in(&now, "www", "CNAME").is_none());
+    let now = records(&s, "example.com");
+    assert!(rrset(&now, "www", "CNAME").is_none());
     assert_eq!(
-        rrset_in(&now, "www", "A").expect("A")["values"],
+        rrset(&now, "www", "A").expect("A")["values"],
         json!(["203.0.113.10"])
     );
 
