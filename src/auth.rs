@@ -62,6 +62,18 @@ impl Token {
         !self.0.is_empty() && text.contains(&self.0)
     }
 
+    /// A one-way digest of the secret (SHA-256, hex): it tells two tokens
+    /// apart (a plan binds the token it renews) without revealing either.
+    pub fn fingerprint(&self) -> String {
+        let digest = ring::digest::digest(&ring::digest::SHA256, self.0.as_bytes());
+        digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// A secret met in a request (a password): guarded like a token.
+    pub fn from_request_secret(value: &str) -> Token {
+        Token(value.to_string())
+    }
+
     /// `text` with every occurrence of the secret replaced.
     pub fn redact(&self, text: &str) -> String {
         if self.0.is_empty() {
@@ -520,7 +532,7 @@ fn write_private(tmp: &Path, bytes: &[u8], dest: &Path) -> std::io::Result<()> {
     std::fs::rename(tmp, dest)
 }
 
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]

@@ -27,6 +27,8 @@ pub enum ErrorCode {
     Tls,
     PriceExceeded,
     Refused,
+    StalePlan,
+    PolicyDenied,
     Internal,
 }
 
@@ -54,6 +56,8 @@ impl ErrorCode {
         ErrorCode::Tls,
         ErrorCode::PriceExceeded,
         ErrorCode::Refused,
+        ErrorCode::StalePlan,
+        ErrorCode::PolicyDenied,
         ErrorCode::Internal,
     ];
 
@@ -80,6 +84,8 @@ impl ErrorCode {
             ErrorCode::Tls => "network.tls",
             ErrorCode::PriceExceeded => "safety.price_exceeded",
             ErrorCode::Refused => "safety.refused",
+            ErrorCode::StalePlan => "safety.stale_plan",
+            ErrorCode::PolicyDenied => "safety.policy_denied",
             ErrorCode::Internal => "internal",
         }
     }

@@ -8,10 +8,12 @@
 
 pub mod actions;
 pub mod auth;
+pub mod catalog;
 pub mod client;
 pub mod dns;
 pub mod env;
 pub mod error;
+pub mod gandi;
 pub mod params;
 pub mod protocol;
 pub mod safety;
@@ -20,11 +22,10 @@ pub mod time;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use actions::ActionId;
+use catalog::{AnyAction, Done};
 use env::Env;
 use error::SkillError;
 use protocol::{Outcome, Reply};
-use safety::Done;
 
 /// Runs one request and returns the reply line (without newline) and the
 /// exit code. Never panics: a panic inside becomes an `internal` reply.
@@ -36,7 +37,9 @@ pub fn run(input: &[u8], env: &Env) -> (String, i32) {
         Ok(done) => done,
         Err(_) => (
             Outcome::from_error(
-                known_action.get().map(|a: ActionId| a.name().to_string()),
+                known_action
+                    .get()
+                    .map(|a: &dyn AnyAction| a.name().to_string()),
                 SkillError::internal("gandi-skill hit an internal error (a panic was caught)"),
             ),
             Vec::new(),
@@ -93,7 +96,7 @@ pub fn reject_input(why: &str) -> (String, i32) {
 fn run_request(
     input: &[u8],
     env: &Env,
-    known_action: &std::cell::Cell<Option<ActionId>>,
+    known_action: &std::cell::Cell<Option<&'static dyn AnyAction>>,
 ) -> (Outcome, Vec<auth::Token>) {
     // Debug builds only: lets the tests prove that a panic still yields one
     // JSON reply (exit 70) and prints nothing else. Release builds never read it.
@@ -109,10 +112,11 @@ fn run_request(
             )
         }
     };
-    let Some(action) = ActionId::from_name(&envelope.action) else {
-        let err = actions::unknown_action(&envelope.action);
+    let Some(action) = catalog::find(&envelope.action) else {
+        let err = catalog::unknown_action(&envelope.action);
+        let shown: String = envelope.action.chars().take(100).collect();
         return (
-            Outcome::from_error(Some(envelope.action), err),
+            Outcome::from_error(Some(shown), err),
             auth::visible_secrets(env, None),
         );
     };
@@ -120,7 +124,7 @@ fn run_request(
     if cfg!(debug_assertions) && env.flag("GANDI_SKILL_TEST_PANIC_IN_ACTION") {
         panic!("test panic in {}", action.name());
     }
-    let ran = actions::dispatch(env, action, &envelope.common, envelope.params);
+    let ran = catalog::dispatch(env, action, &envelope.common, envelope.params);
     let name = action.name().to_string();
     let outcome = match ran.outcome {
         Err(err) => Outcome::from_error(Some(name), err),

@@ -23,6 +23,7 @@ pub const COMMON_FIELDS: &[&str] = &[
     "dry_run",
     "confirm",
     "max_price",
+    "plan",
 ];
 
 /// The optional fields every request may carry next to its action's own.
@@ -38,7 +39,7 @@ pub struct CommonFields {
     pub sandbox: Option<bool>,
     /// Organization id to act for or bill (Gandi's `sharing_id`).
     #[serde(default)]
-    #[schemars(pattern(r"^[A-Za-z0-9-]{1,64}$"))]
+    #[schemars(pattern(r"^[A-Za-z0-9_-]{1,64}$"))]
     pub sharing_id: Option<String>,
     /// Validate and preview only; change nothing. `null` counts as absent.
     #[serde(default)]
@@ -52,6 +53,11 @@ pub struct CommonFields {
     #[serde(default)]
     #[schemars(range(min = 0))]
     pub max_price: Option<f64>,
+    /// With `confirm` on destructive and billable actions: the plan token of
+    /// the preview the user approved (`confirm_with.plan`).
+    #[serde(default)]
+    #[schemars(length(min = 1, max = 200))]
+    pub plan: Option<String>,
 }
 
 /// A request after the envelope was read: the action name, the common

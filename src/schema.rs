@@ -6,7 +6,7 @@ use schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
 
 use crate::actions::meta::ActionInfo;
-use crate::actions::ActionId;
+use crate::catalog::ACTIONS;
 use crate::error::ErrorCode;
 use crate::protocol::{CommonFields, Reply};
 
@@ -22,7 +22,7 @@ pub fn generated_files() -> Vec<(String, String)> {
         ("schemas/reply.json".to_string(), render(&reply_schema())),
         ("skill.json".to_string(), render(&skill_manifest())),
     ];
-    for action in ActionId::ALL {
+    for action in ACTIONS {
         files.push((
             format!("schemas/actions/{}.params.json", action.name()),
             render(&action.params_schema().to_value()),
@@ -60,7 +60,7 @@ pub fn request_schema() -> Value {
         .unwrap_or_default();
     let mut defs = Map::new();
     let mut variants = Vec::new();
-    for action in ActionId::ALL {
+    for action in ACTIONS {
         let params = action.params_schema().to_value();
         if let Some(d) = params.get("$defs").and_then(Value::as_object) {
             for (k, v) in d {
@@ -116,10 +116,7 @@ pub fn reply_schema() -> Value {
     if let Some(code) = v.pointer_mut("/$defs/ErrorBody/properties/code") {
         code["enum"] = Value::Array(codes);
     }
-    let names: Vec<Value> = ActionId::ALL
-        .iter()
-        .map(|a| Value::from(a.name()))
-        .collect();
+    let names: Vec<Value> = ACTIONS.iter().map(|a| Value::from(a.name())).collect();
     if let Some(obj) = v.as_object_mut() {
         obj.insert("title".into(), Value::from("gandi-skill reply"));
         obj.insert("x-actions".into(), Value::Array(names));
@@ -129,7 +126,7 @@ pub fn reply_schema() -> Value {
 
 /// `skill.json`: our machine-readable manifest (contract §7).
 pub fn skill_manifest() -> Value {
-    let actions: Vec<Value> = ActionId::ALL
+    let actions: Vec<Value> = ACTIONS
         .iter()
         .map(|a| serde_json::to_value(ActionInfo::of(*a)).unwrap_or(Value::Null))
         .collect();

@@ -2,17 +2,17 @@
 //! (sharing ids) the user can act for.
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Serialize;
 
-use super::meta::NoParams;
-use super::{paging, Ctx};
+use super::common::{ListParams, NoParams};
+use crate::catalog::{Action, Permission, Reads, Route, Step};
 use crate::error::SkillResult;
-use crate::safety::Done;
+use crate::gandi::organization::{Organization as OrganizationWire, UserInfo};
+use crate::safety::Class;
 
 /// The user behind the token (Gandi's `user-info`).
 #[derive(Serialize, JsonSchema)]
-pub struct Whoami {
+pub struct User {
     /// The user's own organization id (usable as `sharing_id`).
     pub id: Option<String>,
     pub username: Option<String>,
@@ -24,32 +24,39 @@ pub struct Whoami {
     pub country: Option<String>,
 }
 
-pub fn whoami(ctx: &mut Ctx, _p: NoParams) -> SkillResult<Done<Whoami>> {
-    let user = ctx.client()?.get("organization/user-info", &[])?;
-    let s = |k: &str| user.get(k).and_then(Value::as_str).map(str::to_string);
-    Ok(Done::Result(Whoami {
-        id: s("id"),
-        username: s("username"),
-        name: s("name"),
-        firstname: s("firstname"),
-        lastname: s("lastname"),
-        email: s("email"),
-        lang: s("lang"),
-        country: s("country"),
-    }))
+pub struct Whoami;
+
+impl Action for Whoami {
+    const NAME: &'static str = "account.whoami";
+    const CLASS: Class = Class::Read;
+    const PERMISSION: Permission = Permission::AnyToken;
+    const ROUTES: &'static [Route] = &[Route::get(
+        "/v5/organization/user-info",
+        Permission::AnyToken,
+    )];
+    const SUMMARY: &'static str = "The Gandi user the token belongs to.";
+    const EXAMPLE: &'static str = r#"{"action":"account.whoami"}"#;
+    type Params = NoParams;
+    type Output = User;
+    crate::read_only_action!();
+
+    fn plan(cx: &mut Reads, _p: NoParams) -> SkillResult<Step<Self>> {
+        let u: UserInfo = cx.get("organization/user-info", &[])?;
+        Ok(Step::Done(User {
+            id: u.id,
+            username: u.username,
+            name: u.name,
+            firstname: u.firstname,
+            lastname: u.lastname,
+            email: u.email,
+            lang: u.lang,
+            country: u.country,
+        }))
+    }
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OrganizationsListParams {
-    /// Only this page (from 1); without it every page is read.
-    #[serde(default)]
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Items per page (1-500) when `page` is given.
-    #[serde(default)]
-    #[schemars(range(min = 1, max = 500))]
-    pub per_page: Option<u32>,
+crate::list_params! {
+    pub struct OrganizationsListParams {}
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -71,30 +78,40 @@ pub struct Organization {
     pub corporate: Option<bool>,
 }
 
-pub fn organizations_list(
-    ctx: &mut Ctx,
-    p: OrganizationsListParams,
-) -> SkillResult<Done<OrganizationList>> {
-    let paging = paging(p.page, p.per_page)?;
-    let listing = ctx
-        .client()?
-        .list("organization/organizations", &[], paging)?;
-    let organizations = listing
-        .items
-        .iter()
-        .map(|o| {
-            let s = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_string);
-            Organization {
-                id: s("id").unwrap_or_default(),
-                name: s("name"),
-                org_type: s("type"),
-                orgname: s("orgname"),
-                email: s("email"),
-                reseller: o.get("reseller").and_then(Value::as_bool),
-                corporate: o.get("corporate").and_then(Value::as_bool),
-            }
-        })
-        .collect();
-    ctx.listed(listing.total_count, listing.pages_fetched, listing.warnings);
-    Ok(Done::Result(OrganizationList { organizations }))
+pub struct OrganizationsList;
+
+impl Action for OrganizationsList {
+    const NAME: &'static str = "organizations.list";
+    const CLASS: Class = Class::Read;
+    const PERMISSION: Permission = Permission::OrganizationRead;
+    const ROUTES: &'static [Route] = &[Route::get(
+        "/v5/organization/organizations",
+        Permission::OrganizationRead,
+    )];
+    const SUMMARY: &'static str =
+        "The organizations the user belongs to (their ids are the sharing_id values).";
+    const EXAMPLE: &'static str = r#"{"action":"organizations.list"}"#;
+    type Params = OrganizationsListParams;
+    type Output = OrganizationList;
+    crate::read_only_action!();
+
+    fn plan(cx: &mut Reads, p: OrganizationsListParams) -> SkillResult<Step<Self>> {
+        let listing =
+            cx.list::<OrganizationWire>("organization/organizations", &[], p.paging()?)?;
+        cx.listed(listing.total_count, listing.pages_fetched);
+        let organizations = listing
+            .items
+            .into_iter()
+            .map(|o| Organization {
+                id: o.id,
+                name: o.name,
+                org_type: o.org_type,
+                orgname: o.orgname,
+                email: o.email,
+                reseller: o.reseller,
+                corporate: o.corporate,
+            })
+            .collect();
+        Ok(Step::Done(OrganizationList { organizations }))
+    }
 }

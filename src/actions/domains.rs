@@ -5,14 +5,15 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{paging, Ctx};
+use super::common::ListParams;
+use crate::catalog::{Action, Permission, Reads, Route, Step};
 use crate::client::encode;
 use crate::error::{SkillError, SkillResult};
-use crate::safety::Done;
+use crate::gandi::domain::{DomainDetail as DomainDetailWire, DomainItem as DomainItemWire};
+use crate::safety::Class;
 
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DomainsListParams {
+crate::list_params! {
+    pub struct DomainsListParams {
     /// Gandi's fqdn pattern: `example.*`, `*example.com`, or an exact name.
     #[serde(default)]
     pub fqdn: Option<String>,
@@ -22,14 +23,7 @@ pub struct DomainsListParams {
     /// Only domains using these nameservers: `livedns`, `abc` (Gandi classic) or `other`.
     #[serde(default)]
     pub nameserver: Option<String>,
-    /// Only this page (from 1); without it every page is read.
-    #[serde(default)]
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Items per page (1-500) when `page` is given.
-    #[serde(default)]
-    #[schemars(range(min = 1, max = 500))]
-    pub per_page: Option<u32>,
+}
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -71,43 +65,36 @@ pub struct DomainItem {
     pub nameservers: Option<Vec<String>>,
 }
 
-fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
+/// The registry end date and the whole days left until it.
+fn expiry(now: i64, registry_ends_at: Option<String>) -> (Option<String>, Option<i64>) {
+    let days_left = registry_ends_at
+        .as_deref()
+        .and_then(crate::time::parse_rfc3339)
+        .map(|t| crate::time::days_until(now, t));
+    (registry_ends_at, days_left)
 }
 
-fn string(v: &Value, pointer: &str) -> Option<String> {
-    v.pointer(pointer)
-        .and_then(Value::as_str)
-        .map(str::to_string)
-}
+pub struct List;
 
-/// Gandi's `autorenew` is a boolean in lists and an object in details.
-fn autorenew_enabled(d: &Value) -> bool {
-    match d.get("autorenew") {
-        Some(Value::Bool(b)) => *b,
-        Some(o) => o.get("enabled").and_then(Value::as_bool).unwrap_or(false),
-        None => false,
+impl Action for List {
+    const NAME: &'static str = "domains.list";
+    const CLASS: Class = Class::Read;
+    const PERMISSION: Permission = Permission::DomainRead;
+    const ROUTES: &'static [Route] = &[Route::get("/v5/domain/domains", Permission::DomainRead)];
+    const SUMMARY: &'static str =
+        "Every domain of the account (all pages), with status, expiry, days left, auto-renew and nameservers.";
+    const EXAMPLE: &'static str = r#"{"action":"domains.list"}"#;
+    type Params = DomainsListParams;
+    type Output = DomainList;
+    crate::read_only_action!();
+
+    fn plan(cx: &mut Reads, p: DomainsListParams) -> SkillResult<Step<Self>> {
+        list(cx, p).map(Step::Done)
     }
 }
 
-fn expiry(ctx: &Ctx, d: &Value) -> (Option<String>, Option<i64>) {
-    let expires_at = string(d, "/dates/registry_ends_at");
-    let days_left = expires_at
-        .as_deref()
-        .and_then(crate::time::parse_rfc3339)
-        .map(|t| crate::time::days_until(ctx.env.unix_now(), t));
-    (expires_at, days_left)
-}
-
-pub fn list(ctx: &mut Ctx, p: DomainsListParams) -> SkillResult<Done<DomainList>> {
-    let paging = paging(p.page, p.per_page)?;
+fn list(cx: &mut Reads, p: DomainsListParams) -> SkillResult<DomainList> {
+    let paging = p.paging()?;
     let mut query: Vec<(&str, String)> = vec![("sort_by", "fqdn".to_string())];
     if let Some(f) = &p.fqdn {
         let expected = "a domain name or a pattern such as `example.*` or `*example.com`";
@@ -172,31 +159,31 @@ pub fn list(ctx: &mut Ctx, p: DomainsListParams) -> SkillResult<Done<DomainList>
         }
         query.push(("nameserver", n.clone()));
     }
-    let listing = ctx.client()?.list("domain/domains", &query, paging)?;
+    let listing = cx.list::<DomainItemWire>("domain/domains", &query, paging)?;
+    cx.listed(listing.total_count, listing.pages_fetched);
+    let now = cx.now();
     let domains = listing
         .items
-        .iter()
+        .into_iter()
         .map(|d| {
-            let (expires_at, days_left) = expiry(ctx, d);
-            let fqdn = string(d, "/fqdn").unwrap_or_default();
+            let (expires_at, days_left) = expiry(now, d.dates.registry_ends_at);
             DomainItem {
-                fqdn_unicode: string(d, "/fqdn_unicode").unwrap_or_else(|| fqdn.clone()),
-                fqdn,
-                id: string(d, "/id"),
-                status: strings(d.get("status")),
+                fqdn_unicode: d.fqdn_unicode.unwrap_or_else(|| d.fqdn.clone()),
+                fqdn: d.fqdn,
+                id: d.id,
+                status: d.status,
                 expires_at,
                 days_left,
-                autorenew: autorenew_enabled(d),
-                nameserver: string(d, "/nameserver/current"),
-                tags: strings(d.get("tags")),
-                sharing_id: string(d, "/sharing_id"),
-                owner: string(d, "/orga_owner"),
-                nameservers: d.pointer("/nameserver/hosts").map(|h| strings(Some(h))),
+                autorenew: d.autorenew.unwrap_or(false),
+                nameserver: d.nameserver.current,
+                tags: d.tags,
+                sharing_id: d.sharing_id,
+                owner: d.orga_owner,
+                nameservers: d.nameserver.hosts,
             }
         })
         .collect();
-    ctx.listed(listing.total_count, listing.pages_fetched, listing.warnings);
-    Ok(Done::Result(DomainList { domains }))
+    Ok(DomainList { domains })
 }
 
 /// One domain's details.
@@ -231,30 +218,46 @@ pub struct AutoRenew {
     pub duration: Option<u64>,
 }
 
-pub fn get(ctx: &mut Ctx, p: DomainParams) -> SkillResult<Done<DomainDetail>> {
-    let fqdn = crate::dns::zone_ascii(&p.domain, "domain")?;
-    let d = ctx
-        .client()?
-        .get(&format!("domain/domains/{}", encode(&fqdn)), &[])?;
-    let (expires_at, days_left) = expiry(ctx, &d);
-    Ok(Done::Result(DomainDetail {
-        fqdn: string(&d, "/fqdn").unwrap_or_else(|| fqdn.clone()),
-        fqdn_unicode: string(&d, "/fqdn_unicode").unwrap_or(fqdn),
-        id: string(&d, "/id"),
-        status: strings(d.get("status")),
-        expires_at,
-        days_left,
-        created_at: string(&d, "/dates/created_at"),
-        autorenew: AutoRenew {
-            enabled: autorenew_enabled(&d),
-            duration: d.pointer("/autorenew/duration").and_then(Value::as_u64),
-        },
-        nameservers: strings(d.get("nameservers")),
-        services: strings(d.get("services")),
-        tags: strings(d.get("tags")),
-        can_tld_lock: d.get("can_tld_lock").and_then(Value::as_bool),
-        dates: d.get("dates").cloned().unwrap_or(Value::Null),
-        contacts: d.get("contacts").cloned().unwrap_or(Value::Null),
-        sharing_space: d.get("sharing_space").cloned().unwrap_or(Value::Null),
-    }))
+pub struct Get;
+
+impl Action for Get {
+    const NAME: &'static str = "domains.get";
+    const CLASS: Class = Class::Read;
+    const PERMISSION: Permission = Permission::DomainRead;
+    const ROUTES: &'static [Route] = &[Route::get(
+        "/v5/domain/domains/{domain}",
+        Permission::DomainRead,
+    )];
+    const SUMMARY: &'static str =
+        "One domain's details: status, dates, auto-renew, nameservers, services, contacts.";
+    const EXAMPLE: &'static str = r#"{"action":"domains.get","domain":"example.com"}"#;
+    type Params = DomainParams;
+    type Output = DomainDetail;
+    crate::read_only_action!();
+
+    fn plan(cx: &mut Reads, p: DomainParams) -> SkillResult<Step<Self>> {
+        let fqdn = crate::dns::zone_ascii(&p.domain, "domain")?;
+        let d: DomainDetailWire = cx.get(&format!("domain/domains/{}", encode(&fqdn)), &[])?;
+        let (expires_at, days_left) = expiry(cx.now(), d.registry_ends_at());
+        Ok(Step::Done(DomainDetail {
+            created_at: d.created_at(),
+            fqdn_unicode: d.fqdn_unicode.clone().unwrap_or_else(|| fqdn.clone()),
+            fqdn: d.fqdn.unwrap_or(fqdn),
+            id: d.id,
+            status: d.status,
+            expires_at,
+            days_left,
+            autorenew: AutoRenew {
+                enabled: d.autorenew.enabled.unwrap_or(false),
+                duration: d.autorenew.duration,
+            },
+            nameservers: d.nameservers,
+            services: d.services,
+            tags: d.tags,
+            can_tld_lock: d.can_tld_lock,
+            dates: d.dates,
+            contacts: d.contacts,
+            sharing_space: d.sharing_space,
+        }))
+    }
 }

@@ -1,24 +1,25 @@
-//! Meta actions: `describe` (the catalog itself) and `token.check` (what the
-//! credential is, where it came from, whom it belongs to, when it expires).
+//! Meta actions: `describe` (the catalog itself and the policy in force),
+//! `token.check` (what the credential is, where it came from, whom it
+//! belongs to, when it expires) and `token.renew` (a new token into the
+//! token file, never to the output).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ureq::http::Method;
 
-use super::{ActionId, Ctx};
+use super::common::{check_id, NoParams};
 use crate::auth::Scheme;
+use crate::catalog::{Action, AnyAction, Permission, Planned, Reads, Route, Step, Writes, ACTIONS};
 use crate::client::{encode, Body};
 use crate::error::{ErrorCode, SkillError, SkillResult};
-use crate::safety::Done;
-use ureq::http::Method;
+use crate::gandi::organization::{RenewedToken, TokenInfo as TokenInfoWire, UserInfo};
+use crate::safety::plan::StateDigest;
+use crate::safety::policy::{PolicyInForce, PolicyReport};
+use crate::safety::Class;
 
 /// Warn when a token expires within this many days.
 const EXPIRY_WARNING_DAYS: i64 = 7;
-
-/// Parameters of an action that takes none besides the common fields.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NoParams {}
 
 /// The whole catalog.
 #[derive(Serialize, JsonSchema)]
@@ -26,6 +27,8 @@ pub struct Catalog {
     pub name: String,
     pub version: String,
     pub actions: Vec<ActionInfo>,
+    /// The user's policy file and the rules in force.
+    pub policy: PolicyReport,
 }
 
 /// One action as `describe` and `skill.json` show it.
@@ -44,28 +47,40 @@ pub struct ActionInfo {
 }
 
 impl ActionInfo {
-    pub fn of(action: ActionId) -> ActionInfo {
+    pub fn of(action: &dyn AnyAction) -> ActionInfo {
         ActionInfo {
             name: action.name().to_string(),
             class: action.class().as_str().to_string(),
             summary: action.summary().to_string(),
             routes: action.routes().iter().map(|r| r.to_string()).collect(),
-            permission: action.permission().to_string(),
+            permission: action.permission().wording().to_string(),
             params: action.params_schema().to_value(),
         }
     }
 }
 
-pub fn catalog() -> Catalog {
-    Catalog {
-        name: "gandi-skill".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        actions: ActionId::ALL.iter().map(|a| ActionInfo::of(*a)).collect(),
-    }
-}
+pub struct Describe;
 
-pub fn describe(_ctx: &mut Ctx, _p: NoParams) -> SkillResult<Done<Catalog>> {
-    Ok(Done::Result(catalog()))
+impl Action for Describe {
+    const NAME: &'static str = "describe";
+    const CLASS: Class = Class::Read;
+    const PERMISSION: Permission = Permission::None;
+    const ROUTES: &'static [Route] = &[];
+    const SUMMARY: &'static str =
+        "The catalog: every action with its class, summary, Gandi routes, permission and parameter schema; the policy in force.";
+    const EXAMPLE: &'static str = r#"{"action":"describe"}"#;
+    type Params = NoParams;
+    type Output = Catalog;
+    crate::read_only_action!();
+
+    fn plan(cx: &mut Reads, _p: NoParams) -> SkillResult<Step<Self>> {
+        Ok(Step::Done(Catalog {
+            name: "gandi-skill".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            actions: ACTIONS.iter().map(|a| ActionInfo::of(*a)).collect(),
+            policy: PolicyInForce::report(cx.env()),
+        }))
+    }
 }
 
 /// What `token.check` found.
@@ -85,6 +100,8 @@ pub struct TokenReport {
     pub account: AccountSummary,
     /// Expiry and scopes from token introspection, when it answered.
     pub token: Option<TokenInfo>,
+    /// The user's policy file and the rules in force.
+    pub policy: PolicyReport,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -93,18 +110,6 @@ pub struct AccountSummary {
     pub username: Option<String>,
     pub name: Option<String>,
     pub email: Option<String>,
-}
-
-impl AccountSummary {
-    pub fn from_user_info(v: &Value) -> AccountSummary {
-        let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-        AccountSummary {
-            id: s("id"),
-            username: s("username"),
-            name: s("name"),
-            email: s("email"),
-        }
-    }
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -119,69 +124,79 @@ pub struct TokenInfo {
     pub entities: Vec<Value>,
 }
 
-pub fn token_check(ctx: &mut Ctx, _p: NoParams) -> SkillResult<Done<TokenReport>> {
-    let now = ctx.env.unix_now();
-    let client = ctx.client()?;
-    let user = client.get("organization/user-info", &[])?;
-    let cred = client.credential().clone();
-    let api_url = client.api_url().to_string();
-    let info = if cred.scheme == Scheme::Bearer {
-        client.tokeninfo()
-    } else {
-        None
-    };
-    let token = info.map(|v| {
-        let expires_in = v.get("expires_in").and_then(Value::as_i64);
-        let expires_at = expires_in.map(|s| crate::time::format_rfc3339(now + s));
+impl TokenInfo {
+    fn from_wire(v: TokenInfoWire, now: i64) -> TokenInfo {
         TokenInfo {
-            name: v
-                .get("pat_name")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-            expires_at,
-            expires_in_days: expires_in.map(|s| crate::time::days_until(now, now + s)),
-            scopes: v
-                .get("scope")
-                .or_else(|| v.get("scopes"))
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default(),
-            entities: v
-                .get("entities")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default(),
+            name: v.pat_name,
+            expires_at: v.expires_in.map(|s| crate::time::format_rfc3339(now + s)),
+            expires_in_days: v.expires_in.map(|s| crate::time::days_until(now, now + s)),
+            scopes: v.scope,
+            entities: v.entities,
         }
-    });
-    match &token {
-        Some(TokenInfo {
-            expires_in_days: Some(days),
-            expires_at,
-            ..
-        }) if *days < EXPIRY_WARNING_DAYS => ctx.warnings.push(format!(
-            "the token expires in {days} day(s) ({}); renew it with {{\"action\":\"token.renew\"}} or create a new one at the Gandi admin PAT page",
-            expires_at.as_deref().unwrap_or("soon")
-        )),
-        None if cred.scheme == Scheme::Bearer => ctx.warnings.push(
-            "token introspection (id.gandi.net/tokeninfo) did not answer, so the expiry date and scopes are unknown".into(),
-        ),
-        _ => {}
     }
-    Ok(Done::Result(TokenReport {
-        credential_source: cred.source.clone(),
-        scheme: cred.scheme.as_str().to_string(),
-        file_mode: cred.file_mode.map(|m| format!("{:04o}", m & 0o7777)),
-        profile: cred.profile.clone(),
-        sandbox: cred.sandbox,
-        api_url,
-        account: AccountSummary::from_user_info(&user),
-        token,
-    }))
+}
+
+pub struct TokenCheck;
+
+impl Action for TokenCheck {
+    const NAME: &'static str = "token.check";
+    const CLASS: Class = Class::Read;
+    const PERMISSION: Permission = Permission::AnyToken;
+    const ROUTES: &'static [Route] = &[
+        Route::get("/v5/organization/user-info", Permission::AnyToken),
+        Route::TOKENINFO,
+    ];
+    const SUMMARY: &'static str =
+        "Where the credential comes from, its scheme, file mode, sandbox or not, the account behind it, expiry, scopes and the policy in force.";
+    const EXAMPLE: &'static str = r#"{"action":"token.check"}"#;
+    type Params = NoParams;
+    type Output = TokenReport;
+    crate::read_only_action!();
+
+    fn plan(cx: &mut Reads, _p: NoParams) -> SkillResult<Step<Self>> {
+        let now = cx.now();
+        let user: UserInfo = cx.get("organization/user-info", &[])?;
+        let cred = cx.credential()?;
+        let api_url = cx.api_url()?;
+        let info = match cred.scheme {
+            Scheme::Bearer if cx.can_introspect() => cx.tokeninfo()?,
+            _ => None,
+        };
+        let token = info.map(|v| TokenInfo::from_wire(v, now));
+        match &token {
+            Some(TokenInfo {
+                expires_in_days: Some(days),
+                expires_at,
+                ..
+            }) if *days < EXPIRY_WARNING_DAYS => cx.warn(format!(
+                "the token expires in {days} day(s) ({}); renew it with {{\"action\":\"token.renew\"}} or create a new one at the Gandi admin PAT page",
+                expires_at.as_deref().unwrap_or("soon")
+            )),
+            None if cred.scheme == Scheme::Bearer && !cx.can_introspect() => cx.warn(
+                "token introspection was skipped: GANDI_API_URL points elsewhere and GANDI_ID_URL is not set, so the token is not sent to Gandi's real id host; the expiry date and scopes are unknown",
+            ),
+            None if cred.scheme == Scheme::Bearer => cx.warn(
+                "token introspection (id.gandi.net/tokeninfo) did not answer, so the expiry date and scopes are unknown",
+            ),
+            _ => {}
+        }
+        Ok(Step::Done(TokenReport {
+            credential_source: cred.source.clone(),
+            scheme: cred.scheme.as_str().to_string(),
+            file_mode: cred.file_mode.map(|m| format!("{:04o}", m & 0o7777)),
+            profile: cred.profile.clone(),
+            sandbox: cred.sandbox,
+            api_url,
+            account: AccountSummary {
+                id: user.id,
+                username: user.username,
+                name: user.name,
+                email: user.email,
+            },
+            token,
+            policy: PolicyInForce::report(cx.env()),
+        }))
+    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -225,129 +240,153 @@ pub struct TokenRenewed {
     pub scopes: Vec<String>,
 }
 
-pub fn token_renew(ctx: &mut Ctx, p: TokenRenewParams) -> SkillResult<Done<TokenRenewed>> {
-    if let Some(id) = &p.pat_id {
-        if id.is_empty()
-            || id.len() > 64
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(SkillError::invalid_param(
+/// What `apply` needs to renew and store.
+pub struct RenewalPending {
+    path: String,
+    body: Value,
+    target: std::path::PathBuf,
+    /// The variable the token came from, when not a file.
+    from_env: Option<String>,
+}
+
+pub struct TokenRenew;
+
+impl Action for TokenRenew {
+    const NAME: &'static str = "token.renew";
+    const CLASS: Class = Class::Destructive;
+    const PERMISSION: Permission = Permission::AnyToken;
+    const ROUTES: &'static [Route] = &[
+        Route::TOKENINFO,
+        Route::write(
+            "POST",
+            "/v5/organization/access-tokens",
+            Permission::AnyToken,
+        ),
+        Route::write(
+            "POST",
+            "/v5/organization/personal-access-tokens/{pat_id}",
+            Permission::AnyToken,
+        ),
+    ];
+    const SUMMARY: &'static str =
+        "Renews the Personal Access Token in use (or pat_id) into the token file (0600, old kept as .previous); the secret is never printed.";
+    const EXAMPLE: &'static str = r#"{"action":"token.renew"}"#;
+    type Params = TokenRenewParams;
+    type Output = TokenRenewed;
+    type Preview = TokenRenewPreview;
+    type Pending = RenewalPending;
+
+    fn plan(cx: &mut Reads, p: TokenRenewParams) -> SkillResult<Step<Self>> {
+        if let Some(id) = &p.pat_id {
+            check_id(
                 "pat_id",
-                Some(id),
+                id,
                 "a token id as the Gandi admin PAT page or token.check shows it",
-            ));
+            )?;
         }
-    }
-    if let Some(at) = &p.expires_at {
-        match crate::time::parse_rfc3339(at) {
-            Some(t) if t > ctx.env.unix_now() => {}
-            _ => {
-                return Err(SkillError::invalid_param(
-                    "expires_at",
-                    Some(at),
-                    "a future date in RFC 3339 form, e.g. 2027-03-01T00:00:00Z",
-                ))
+        if let Some(at) = &p.expires_at {
+            match crate::time::parse_rfc3339(at) {
+                Some(t) if t > cx.now() => {}
+                _ => {
+                    return Err(SkillError::invalid_param(
+                        "expires_at",
+                        Some(at),
+                        "a future date in RFC 3339 form, e.g. 2027-03-01T00:00:00Z",
+                    ))
+                }
             }
         }
-    }
-    let env = ctx.env;
-    let client = ctx.client()?;
-    let cred = client.credential().clone();
-    if cred.scheme == Scheme::Apikey {
-        return Err(SkillError::new(
-            ErrorCode::Refused,
-            format!("the credential from {} is a legacy API key, which cannot be renewed through the API", cred.source),
-        )
-        .with_hint(format!(
-            "create a Personal Access Token at {} and store it with {}",
-            cred.selection().pat_page(),
-            cred.selection().setup_command()
-        )));
-    }
-    let target = crate::auth::renewal_target(env, &cred)?;
-    let path = match &p.pat_id {
-        Some(id) => format!("organization/personal-access-tokens/{}", encode(id)),
-        None => "organization/access-tokens".to_string(),
-    };
-    let now = env.unix_now();
-    let current_expires_at = client
-        .tokeninfo()
-        .and_then(|v| v.get("expires_in").and_then(Value::as_i64))
-        .map(|s| crate::time::format_rfc3339(now + s));
-    let preview = TokenRenewPreview {
-        credential_source: cred.source.clone(),
-        token_file: target.display().to_string(),
-        previous_file: format!("{}.previous", target.display()),
-        route: format!("POST /v5/{path}"),
-        pat_id: p.pat_id.clone(),
-        expires_at: p.expires_at.clone(),
-        current_expires_at,
-    };
-    let message = format!(
-        "This asks Gandi for a new token and writes it to {} (the current file is kept as {}.previous). Repeat with \"confirm\": true only after the user's explicit yes.",
-        target.display(),
-        target.display()
-    );
-    if let Some(stop) = ctx.gate(message, &preview)? {
-        return Ok(stop);
-    }
-    let mut body = serde_json::Map::new();
-    if let Some(at) = &p.expires_at {
-        body.insert("expires_at".into(), Value::from(at.as_str()));
-    }
-    let answer = ctx
-        .client()?
-        .send(Method::POST, &path, Body::Json(&Value::Object(body)), &[])?;
-    let secret = answer
-        .body
-        .get("access_token")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    if secret.is_empty() {
-        return Err(SkillError::new(
-            ErrorCode::UnexpectedResponse,
-            "Gandi's renewal answer holds no access_token; nothing was stored",
-        )
-        .with_hint("check the token's state with {\"action\":\"token.check\"}"));
-    }
-    let stored = crate::auth::store_token(&target, secret);
-    // Whatever happens next, the new secret is redacted from the output too.
-    if let Ok((_, token)) = &stored {
-        ctx.secrets.push(token.clone());
-    }
-    let (previous, _) = stored?;
-    if cred.file.is_none() {
-        ctx.warnings.push(format!(
-            "the new token is in {}; {} still holds the old one: unset it (or update it) so the new token is used",
+        let cred = cx.credential()?;
+        if cred.scheme == Scheme::Apikey {
+            return Err(SkillError::new(
+                ErrorCode::Refused,
+                format!("the credential from {} is a legacy API key, which cannot be renewed through the API", cred.source),
+            )
+            .with_hint(format!(
+                "create a Personal Access Token at {} and store it with {}",
+                cred.selection().pat_page(),
+                cred.selection().setup_command()
+            )));
+        }
+        let target = crate::auth::renewal_target(cx.env(), &cred)?;
+        let path = match &p.pat_id {
+            Some(id) => format!("organization/personal-access-tokens/{}", encode(id)),
+            None => "organization/access-tokens".to_string(),
+        };
+        let now = cx.now();
+        let current = if cx.can_introspect() {
+            cx.tokeninfo()?
+        } else {
+            None
+        };
+        let current_expires_at = current
+            .as_ref()
+            .and_then(|v| v.expires_in)
+            .map(|s| crate::time::format_rfc3339(now + s));
+        let preview = TokenRenewPreview {
+            credential_source: cred.source.clone(),
+            token_file: target.display().to_string(),
+            previous_file: format!("{}.previous", target.display()),
+            route: format!("POST /v5/{path}"),
+            pat_id: p.pat_id.clone(),
+            expires_at: p.expires_at.clone(),
+            current_expires_at,
+        };
+        let message = format!(
+            "This asks Gandi for a new token and writes it to {} (the current file is kept as {}.previous).",
             target.display(),
-            cred.source.trim_start_matches("env:")
+            target.display()
+        );
+        // The plan binds the very token it renews: once renewed (by this
+        // run or another), a second confirmation of the same plan is stale.
+        let state = StateDigest::of(&(
+            cred.token.fingerprint(),
+            &cred.source,
+            current.and_then(|c| c.pat_name),
         ));
+        let mut body = serde_json::Map::new();
+        if let Some(at) = &p.expires_at {
+            body.insert("expires_at".into(), Value::from(at.as_str()));
+        }
+        let pending = RenewalPending {
+            path,
+            body: Value::Object(body),
+            target,
+            from_env: cred
+                .file
+                .is_none()
+                .then(|| cred.source.trim_start_matches("env:").to_string()),
+        };
+        Ok(Step::Change(Planned::new(message, preview, state, pending)))
     }
-    let s = |k: &str| {
-        answer
-            .body
-            .get(k)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
-    Ok(Done::Result(TokenRenewed {
-        token_file: target.display().to_string(),
-        previous_file: previous.map(|p| p.display().to_string()),
-        id: s("id"),
-        name: s("name"),
-        expires_at: s("expires_at"),
-        scopes: answer
-            .body
-            .get("scopes")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
-    }))
+
+    fn apply(cx: &mut Writes, p: RenewalPending) -> SkillResult<TokenRenewed> {
+        let answer = cx.send(Method::POST, &p.path, Body::Json(&p.body), &[])?;
+        let renewed: RenewedToken = answer.json()?;
+        let secret = renewed.access_token.as_deref().unwrap_or("");
+        if secret.is_empty() {
+            return Err(SkillError::new(
+                ErrorCode::UnexpectedResponse,
+                "Gandi's renewal answer holds no access_token; nothing was stored",
+            )
+            .with_hint("check the token's state with {\"action\":\"token.check\"}"));
+        }
+        // Whatever happens next, the new secret is redacted from the output too.
+        cx.guard_secret(crate::auth::Token::from_request_secret(secret));
+        let (previous, _) = crate::auth::store_token(&p.target, secret)?;
+        if let Some(var) = &p.from_env {
+            cx.warn(format!(
+                "the new token is in {}; {var} still holds the old one: unset it (or update it) so the new token is used",
+                p.target.display(),
+            ));
+        }
+        Ok(TokenRenewed {
+            token_file: p.target.display().to_string(),
+            previous_file: previous.map(|p| p.display().to_string()),
+            id: renewed.id,
+            name: renewed.name,
+            expires_at: renewed.expires_at,
+            scopes: renewed.scopes,
+        })
+    }
 }

@@ -9,9 +9,9 @@ use crate::support::Skill;
 const CANARY: &str = "CANARY-7f3a9c1e5b2d4f6a8c0e1b3d5f7a9c1e5b2d4f6a";
 
 fn every_request() -> Vec<String> {
-    let mut reqs: Vec<String> = gandi_skill::actions::ActionId::ALL
+    let mut reqs: Vec<String> = gandi_skill::catalog::ACTIONS
         .iter()
-        .map(|a| sample_request(a.name()))
+        .flat_map(|a| [sample_request(a.name()), a.example().to_string()])
         .collect();
     reqs.push(r#"{"action":"domains.lst"}"#.into());
     reqs.push(r#"{"action":"domains.get","domain":"missing-domain.com"}"#.into());

@@ -337,8 +337,7 @@ fn token_renew_previews_then_replaces_the_file_and_never_prints_the_new_secret()
     );
     assert!(fake.requests().iter().all(|r| r.method == "GET"));
 
-    fake.clear_requests();
-    let run = skill.run(r#"{"action":"token.renew","confirm":true}"#);
+    let run = skill.confirm_with(r#"{"action":"token.renew"}"#, |_| fake.clear_requests());
     let r = run.assert_ok();
     assert_eq!(r["token_file"], path.display().to_string());
     let posts: Vec<_> = fake
@@ -391,7 +390,7 @@ fn a_garbled_answer_to_token_renew_quotes_nothing_and_warns_against_repeating() 
         1,
         FaultKind::TruncateBody,
     ));
-    let run = skill.run(r#"{"action":"token.renew","confirm":true}"#);
+    let run = skill.confirm(r#"{"action":"token.renew"}"#);
     let err = run.assert_error("api.unexpected_response", 1);
     let new_secrets: Vec<String> = fake.with_state(|s| {
         s.tokens
@@ -433,8 +432,7 @@ fn a_garbled_answer_to_token_renew_quotes_nothing_and_warns_against_repeating() 
 fn token_renew_from_the_environment_writes_the_config_file_and_warns() {
     let fake = FakeGandi::start();
     let skill = Skill::with_env_token(&fake, TOKEN_FULL);
-    let run =
-        skill.run(r#"{"action":"token.renew","confirm":true,"expires_at":"2099-01-01T00:00:00Z"}"#);
+    let run = skill.confirm(r#"{"action":"token.renew","expires_at":"2099-01-01T00:00:00Z"}"#);
     let r = run.assert_ok();
     let path = skill.config_dir().join("api_token");
     assert_eq!(r["token_file"], path.display().to_string());

@@ -162,7 +162,11 @@ fn remove_previews_then_removes_only_the_value_and_restore_undoes_it() {
     let run = s.run(req);
     assert_eq!(run.status(), "needs_confirmation", "{}", run.stdout);
     assert_eq!(run.code, 3);
-    assert_eq!(run.reply["confirm_with"], json!({"confirm": true}));
+    assert_eq!(run.reply["confirm_with"]["confirm"], true);
+    let plan = run.reply["confirm_with"]["plan"]
+        .as_str()
+        .expect("a plan token");
+    assert_eq!(run.reply["preview"]["plan"], plan);
     let change = &run.reply["preview"]["changes"][0];
     assert_eq!(change["op"], "change");
     assert_eq!(
@@ -184,7 +188,7 @@ fn remove_previews_then_removes_only_the_value_and_restore_undoes_it() {
     );
 
     fake.clear_requests();
-    let run = s.run(&req.replacen('{', r#"{"confirm":true,"#, 1));
+    let run = s.confirm(req);
     run.assert_ok();
     let snapshot_id = run.reply["meta"]["snapshot_id"]
         .as_str()
@@ -213,7 +217,7 @@ fn remove_previews_then_removes_only_the_value_and_restore_undoes_it() {
         run.reply["preview"]["changes"][0]["after"]["values"],
         json!(["10 spool.mail.gandi.net.", "20 backup.example.net."])
     );
-    let run = s.run(&restore.replacen('{', r#"{"confirm":true,"#, 1));
+    let run = s.confirm(&restore);
     run.assert_ok();
     assert!(
         run.reply["meta"]["snapshot_id"].is_string(),
@@ -230,7 +234,9 @@ fn remove_previews_then_removes_only_the_value_and_restore_undoes_it() {
 fn removing_a_whole_rrset_deletes_it_and_missing_values_are_refused() {
     let fake = FakeGandi::start();
     let s = skill(&fake);
-    let run = s.run(r#"{"action":"dns.records.remove","domain":"example.com","name":"_dmarc","type":"TXT","confirm":true}"#);
+    let run = s.confirm(
+        r#"{"action":"dns.records.remove","domain":"example.com","name":"_dmarc","type":"TXT"}"#,
+    );
     assert_eq!(run.assert_ok()["summary"]["removed"], 1);
     assert!(methods(&fake)
         .contains(&"DELETE /v5/livedns/domains/example.com/records/_dmarc/TXT".to_string()));
@@ -305,8 +311,7 @@ fn set_replaces_values_after_confirmation_and_keeps_ttl() {
     assert_eq!(err["details"]["field"], "values");
     let req = r#"{"action":"dns.records.set","domain":"example.com","name":"@","type":"A","values":["192.0.2.10"]}"#;
     assert_eq!(s.run(req).code, 3);
-    s.run(&req.replacen('{', r#"{"confirm":true,"#, 1))
-        .assert_ok();
+    s.confirm(req).assert_ok();
     let after = rrset(&records(&s, "example.com"), "@", "A").expect("A");
     assert_eq!(after["values"], json!(["192.0.2.10"]));
     assert_eq!(after["ttl"], before["ttl"]);
@@ -531,7 +536,7 @@ fn zone_apply_merge_and_replace_in_one_request() {
     let req = json!({"action":"dns.zone.apply","domain":"example.com","mode":"merge","confirm":true,
         "rrsets":[{"name":"api","type":"A","values":["192.0.2.20"]},{"name":"@","type":"MX","values":["10 spool.mail.gandi.net."]}]});
     fake.clear_requests();
-    let run = s.run(&req.to_string());
+    let run = s.confirm(&req.to_string());
     let r = run.assert_ok();
     assert_eq!(r["summary"]["added"], 1);
     assert_eq!(r["summary"]["unchanged"], 1);
@@ -583,10 +588,12 @@ fn zone_apply_of_5000_rrsets_costs_a_constant_number_of_requests() {
         desired
             .push(json!({"name": format!("new{i}"), "type": "TXT", "values": [format!("v{i}")]}));
     }
-    let req = json!({"action":"dns.zone.apply","domain":"big.test","mode":"replace","confirm":true,"rrsets":desired});
-    fake.clear_requests();
-    // A request this large goes on stdin (one argument is capped at 128 KiB by the OS).
-    let run = Skill::with_env_token(&fake, TOKEN_FULL).run_stdin(req.to_string().as_bytes());
+    let req =
+        json!({"action":"dns.zone.apply","domain":"big.test","mode":"replace","rrsets":desired});
+    // A request this large goes on stdin (one argument is capped at 128 KiB
+    // by the OS). Only the confirmed run's requests are counted.
+    let run = Skill::with_env_token(&fake, TOKEN_FULL)
+        .confirm_with(&req.to_string(), |_| fake.clear_requests());
     let r = run.assert_ok();
     assert_eq!(
         r["summary"],
@@ -601,8 +608,9 @@ fn zone_apply_of_5000_rrsets_costs_a_constant_number_of_requests() {
             "PUT /v5/livedns/domains/big.test/records"
         ]
     );
+    // The token's permissions, ten pages of 500, the snapshot, the write.
     assert!(
-        reqs.len() <= 12,
+        reqs.len() <= 13,
         "reads are whole pages of 500, not one per record: {}",
         reqs.len()
     );
@@ -671,7 +679,11 @@ fn a_dry_run_snapshot_still_checks_the_zone() {
     let run = s.run(r#"{"action":"dns.snapshots.create","domain":"example.com","dry_run":true}"#);
     run.assert_ok();
     assert_eq!(run.reply["meta"]["dry_run"], true);
-    assert_eq!(methods(&fake), ["GET /v5/livedns/domains/example.com"]);
+    // The token's permissions, then the zone: nothing else.
+    assert_eq!(
+        methods(&fake),
+        ["GET /tokeninfo", "GET /v5/livedns/domains/example.com"]
+    );
     let run = s.run(
         r#"{"action":"dns.snapshots.create","domain":"not-a-zone-of-mine.com","dry_run":true}"#,
     );
@@ -706,8 +718,7 @@ fn snapshots_create_get_delete() {
     let run = s.run(&del);
     assert_eq!(run.code, 3);
     assert!(fake.requests().iter().all(|r| r.method != "DELETE"));
-    s.run(&del.replacen('{', r#"{"confirm":true,"#, 1))
-        .assert_ok();
+    s.confirm(&del).assert_ok();
     assert!(methods(&fake).contains(&format!(
         "DELETE /v5/livedns/domains/example.com/snapshots/{id}"
     )));

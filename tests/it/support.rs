@@ -120,6 +120,55 @@ impl Skill {
         self.exec(Some(request.as_bytes()), None)
     }
 
+    /// The preview, then the same request confirmed with what the preview's
+    /// `confirm_with` says (the user's yes): returns the second run.
+    #[track_caller]
+    pub fn confirm(&self, request: &str) -> Run {
+        self.confirm_with(request, |_| {})
+    }
+
+    /// Like `confirm`, with `between` called after the preview (to change
+    /// the fake's state, say) and before the confirmation.
+    #[track_caller]
+    pub fn confirm_with(&self, request: &str, between: impl FnOnce(&Run)) -> Run {
+        let mut req: Value = serde_json::from_str(request).expect("request is JSON");
+        if let Some(o) = req.as_object_mut() {
+            o.remove("confirm");
+        }
+        let preview = self.run_any(&req.to_string());
+        assert_eq!(
+            preview.status(),
+            "needs_confirmation",
+            "the first call must preview: {}",
+            preview.stdout
+        );
+        assert_eq!(preview.code, 3, "{}", preview.stdout);
+        let with = preview.reply["confirm_with"]
+            .as_object()
+            .expect("confirm_with")
+            .clone();
+        assert_eq!(
+            preview.reply["preview"]["plan"], with["plan"],
+            "preview.plan is the plan to confirm with"
+        );
+        between(&preview);
+        for (k, v) in with {
+            req[k] = v;
+        }
+        self.run_any(&req.to_string())
+    }
+
+    /// As the single argument, or on stdin when too large for one (the OS
+    /// caps one argument at 128 KiB).
+    #[track_caller]
+    fn run_any(&self, request: &str) -> Run {
+        if request.len() > 100_000 {
+            self.run_stdin(request.as_bytes())
+        } else {
+            self.run(request)
+        }
+    }
+
     /// Runs with the request on stdin.
     #[track_caller]
     pub fn run_stdin(&self, input: &[u8]) -> Run {

@@ -1,0 +1,118 @@
+//! What many actions share: the one check for Gandi ids in parameters, the
+//! paging parameters every list action takes (`list_params!`), and the
+//! Unicode form of names for display.
+
+use crate::client::Paging;
+use crate::error::{SkillError, SkillResult};
+
+/// Checks an id parameter (snapshot, token, organization, mailbox...):
+/// 1 to 64 letters, digits, `-` or `_`, so it can never leave its path
+/// segment or its query component.
+pub fn check_id(field: &str, value: &str, expected: &str) -> SkillResult<()> {
+    let ok = (1..=64).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(SkillError::invalid_param(field, Some(value), expected))
+    }
+}
+
+/// `page`/`per_page` as a list action takes them: with `page`, only that
+/// page; `per_page` without `page` is refused, never ignored.
+pub fn paging(page: Option<u32>, per_page: Option<u32>) -> SkillResult<Paging> {
+    if let Some(pp) = per_page {
+        if !(1..=500).contains(&pp) {
+            return Err(SkillError::invalid_param(
+                "per_page",
+                Some(&pp.to_string()),
+                "a number from 1 to 500",
+            ));
+        }
+    }
+    match (page, per_page) {
+        (None, None) => Ok(Paging::All),
+        (None, Some(_)) => Err(SkillError::invalid_param(
+            "per_page",
+            None,
+            "`per_page` only together with `page` (without `page` every page is read)",
+        )),
+        (Some(0), _) => Err(SkillError::invalid_param(
+            "page",
+            Some("0"),
+            "a page number from 1",
+        )),
+        (Some(page), per_page) => Ok(Paging::Page {
+            page,
+            per_page: per_page.unwrap_or(crate::client::PER_PAGE),
+        }),
+    }
+}
+
+/// The paging parameters of a list action.
+pub trait ListParams {
+    fn page(&self) -> Option<u32>;
+    fn per_page(&self) -> Option<u32>;
+    fn paging(&self) -> SkillResult<Paging> {
+        paging(self.page(), self.per_page())
+    }
+}
+
+/// Declares a list action's parameter struct with the paging parameters
+/// every list takes appended, and its `ListParams`.
+#[macro_export]
+macro_rules! list_params {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[$fmeta:meta])*
+                pub $field:ident : $ty:ty,
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $(
+                $(#[$fmeta])*
+                pub $field: $ty,
+            )*
+            /// Only this page (from 1); without it every page is read.
+            #[serde(default)]
+            #[schemars(range(min = 1))]
+            pub page: Option<u32>,
+            /// Items per page (1-500), only with `page`.
+            #[serde(default)]
+            #[schemars(range(min = 1, max = 500))]
+            pub per_page: Option<u32>,
+        }
+
+        impl $crate::actions::common::ListParams for $name {
+            fn page(&self) -> Option<u32> {
+                self.page
+            }
+            fn per_page(&self) -> Option<u32> {
+                self.per_page
+            }
+        }
+    };
+}
+
+/// The Unicode form of an ASCII name, for display.
+pub fn unicode(fqdn: &str) -> String {
+    let (u, result) = idna::domain_to_unicode(fqdn);
+    if result.is_ok() {
+        u
+    } else {
+        fqdn.to_string()
+    }
+}
+
+/// Parameters of an action that takes none besides the common fields.
+#[derive(Debug, Default, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}

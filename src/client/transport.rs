@@ -1,0 +1,324 @@
+//! One logical request on the wire: the ureq exchange, GET-only retries
+//! (429 with `Retry-After`, 502/503/504, timeouts and dropped connections; at
+//! most 3 tries and 20 s), timeouts, and transport failures as sentences.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use ureq::http::{self, Method};
+
+use super::response::{header, Answer};
+use super::{Body, Client};
+use crate::error::{ErrorCode, SkillError};
+
+const MAX_TRIES: u32 = 3;
+const RETRY_BUDGET: Duration = Duration::from_secs(20);
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(10);
+const MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How one HTTP exchange ended.
+pub(super) enum Attempt {
+    Done(Answer),
+    /// Gandi answered with a non-2xx status.
+    Status {
+        status: u16,
+        headers: Vec<(String, String)>,
+        bytes: Vec<u8>,
+    },
+    /// A transport failure, and whether it is worth a retry.
+    Transport {
+        error: SkillError,
+        transient: bool,
+    },
+}
+
+impl Client {
+    /// One logical request: GETs are retried on 429/502/503/504 and dropped
+    /// connections, at most 3 tries and 20 s in all; other methods go once.
+    pub(super) fn exchange(
+        &self,
+        method: Method,
+        url: &str,
+        body: Body,
+        headers: &[(&str, &str)],
+    ) -> Result<Answer, SkillError> {
+        let retryable = method == Method::GET;
+        // The retry budget is per request: a long list never loses it.
+        let started = Instant::now();
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let attempt = self.attempt(&method, url, &body, headers, None);
+            let wait = match &attempt {
+                Attempt::Done(..) => None,
+                Attempt::Status {
+                    status: 429 | 502 | 503 | 504,
+                    headers,
+                    ..
+                } => Some(retry_after(headers).unwrap_or(backoff(tries))),
+                Attempt::Status { .. } => None,
+                Attempt::Transport { transient, .. } => transient.then(|| backoff(tries)),
+            };
+            let give_up = !retryable
+                || tries >= MAX_TRIES
+                || wait.is_none_or(|w| started.elapsed() + w > RETRY_BUDGET);
+            if give_up || wait.is_none() {
+                return match attempt {
+                    Attempt::Done(answer) => Ok(answer),
+                    Attempt::Status {
+                        status,
+                        headers,
+                        bytes,
+                    } => Err(self.map_error(status, &headers, &bytes)),
+                    Attempt::Transport { error, .. } => Err(error),
+                };
+            }
+            if let Some(w) = wait {
+                self.log(&format!("retrying in {} ms", w.as_millis()));
+                std::thread::sleep(w);
+            }
+        }
+    }
+
+    /// Sends one request on the run's agent, with `limit` as its overall
+    /// timeout when given.
+    fn run<S: ureq::AsSendBody>(
+        &self,
+        request: http::Request<S>,
+        limit: Option<Duration>,
+    ) -> Result<http::Response<ureq::Body>, ureq::Error> {
+        match limit {
+            Some(d) => self.agent.run(
+                self.agent
+                    .configure_request(request)
+                    .timeout_global(Some(d))
+                    .build(),
+            ),
+            None => self.agent.run(request),
+        }
+    }
+
+    /// One HTTP exchange; `limit` shortens the agent's overall timeout.
+    pub(super) fn attempt(
+        &self,
+        method: &Method,
+        url: &str,
+        body: &Body,
+        extra: &[(&str, &str)],
+        limit: Option<Duration>,
+    ) -> Attempt {
+        let started = Instant::now();
+        let mut builder = http::Request::builder()
+            .method(method.clone())
+            .uri(url)
+            .header(
+                "Authorization",
+                self.credential.token.authorization(self.credential.scheme),
+            );
+        if !extra.iter().any(|(k, _)| k.eq_ignore_ascii_case("accept")) {
+            builder = builder.header("Accept", "application/json");
+        }
+        for (k, v) in extra {
+            builder = builder.header(*k, *v);
+        }
+        let result = match body {
+            Body::None => builder.body(()).map(|r| self.run(r, limit)),
+            Body::Json(v) => builder
+                .header("Content-Type", "application/json")
+                .body(serde_json::to_vec(v).unwrap_or_default())
+                .map(|r| self.run(r, limit)),
+            Body::Text(t) => builder
+                .header("Content-Type", "text/plain")
+                .body(t.as_bytes().to_vec())
+                .map(|r| self.run(r, limit)),
+        };
+        let path_only = url
+            .split('?')
+            .next()
+            .unwrap_or(url)
+            .replace(&self.endpoints.api, "");
+        let mut response = match result {
+            Err(_) => {
+                return Attempt::Transport {
+                    error: SkillError::internal("could not build the HTTP request"),
+                    transient: false,
+                }
+            }
+            Ok(Err(e)) => {
+                self.log(&format!(
+                    "{method} {path_only} failed: {}",
+                    transport_kind(&e)
+                ));
+                let transient = is_transient(&e);
+                return Attempt::Transport {
+                    error: self.transport_error(e, method),
+                    transient,
+                };
+            }
+            Ok(Ok(r)) => r,
+        };
+        let status = response.status().as_u16();
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let bytes = match response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY_BYTES)
+            .read_to_vec()
+        {
+            Ok(b) => b,
+            Err(e) => {
+                self.log(&format!(
+                    "{method} {path_only} → {status}, body failed: {}",
+                    transport_kind(&e)
+                ));
+                let transient = is_transient(&e);
+                let error = self.transport_error(e, method).with_status(status);
+                if *method == Method::GET {
+                    return Attempt::Transport { error, transient };
+                }
+                // Gandi answered a write; only its body was lost.
+                return Attempt::Transport {
+                    error: error.with_hint(format!(
+                        "Gandi answered the request ({status}) but its answer could not be read: the change may have been made; check the current state before repeating anything"
+                    )),
+                    transient: false,
+                };
+            }
+        };
+        self.log(&format!(
+            "{method} {path_only} → {status} ({} bytes, {} ms)",
+            bytes.len(),
+            started.elapsed().as_millis()
+        ));
+        if !(200..300).contains(&status) {
+            return Attempt::Status {
+                status,
+                headers,
+                bytes,
+            };
+        }
+        Attempt::Done(Answer {
+            status,
+            headers,
+            bytes,
+            was_write: *method != Method::GET,
+        })
+    }
+
+    /// A failed exchange. When a write was sent but its answer was lost,
+    /// the hint adds that the change may have been made.
+    fn transport_error(&self, e: ureq::Error, method: &Method) -> SkillError {
+        // The transient failures (timeouts, resets, a cut answer) can come
+        // after the request reached Gandi; a timeout while resolving or
+        // connecting cannot.
+        let before_sending = matches!(
+            e,
+            ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect)
+        );
+        let maybe_sent = *method != Method::GET && is_transient(&e) && !before_sending;
+        let err = self.transport_error_of(e);
+        if !maybe_sent {
+            return err;
+        }
+        err.with_hint(
+            "the request was sent but its answer was lost, so the change may or may not have been made: check the current state (a read) before repeating it",
+        )
+    }
+
+    fn transport_error_of(&self, e: ureq::Error) -> SkillError {
+        let host = self.endpoints.api.clone();
+        match e {
+            ureq::Error::Timeout(_) => SkillError::new(
+                ErrorCode::Timeout,
+                format!("Gandi ({host}) did not answer in time"),
+            )
+            .with_hint("try again later; GANDI_TIMEOUT_SECS raises the per-request limit"),
+            ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => SkillError::new(
+                ErrorCode::Tls,
+                format!("the TLS connection to {host} failed: {e}"),
+            )
+            .with_hint("check the system clock and any TLS-intercepting proxy"),
+            // ureq hands rustls' failures (a certificate it does not trust,
+            // a peer that does not speak TLS) over as InvalidData I/O errors.
+            ureq::Error::Io(io)
+                if io.kind() == std::io::ErrorKind::InvalidData && host.starts_with("https://") =>
+            {
+                SkillError::new(
+                    ErrorCode::Tls,
+                    format!("the TLS connection to {host} failed: {io}"),
+                )
+                .with_hint("check the system clock, any TLS-intercepting proxy or antivirus, and GANDI_API_URL if set")
+            }
+            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => SkillError::new(
+                ErrorCode::Timeout,
+                format!("Gandi ({host}) did not answer in time"),
+            )
+            .with_hint("try again later; GANDI_TIMEOUT_SECS raises the per-request limit"),
+            other => SkillError::new(
+                ErrorCode::Unreachable,
+                format!("cannot reach Gandi at {host}: {}", transport_kind(&other)),
+            )
+            .with_hint("check the network connection (and GANDI_API_URL if set), then try again"),
+        }
+    }
+
+    #[allow(clippy::print_stderr)]
+    pub(super) fn log(&self, line: &str) {
+        if self.debug {
+            eprintln!("gandi-skill: {}", self.credential.token.redact(line));
+        }
+    }
+}
+
+fn is_transient(e: &ureq::Error) -> bool {
+    match e {
+        ureq::Error::Timeout(_) => true,
+        ureq::Error::Io(io) => matches!(
+            io.kind(),
+            std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::BrokenPipe
+                | std::io::ErrorKind::UnexpectedEof
+                | std::io::ErrorKind::TimedOut
+        ),
+        ureq::Error::Protocol(_) | ureq::Error::BodyStalled => true,
+        _ => false,
+    }
+}
+
+fn transport_kind(e: &ureq::Error) -> String {
+    match e {
+        ureq::Error::Io(io) => format!("{:?}", io.kind()),
+        ureq::Error::HostNotFound => "host not found".into(),
+        ureq::Error::ConnectionFailed => "connection failed".into(),
+        ureq::Error::Timeout(t) => format!("timeout ({t:?})"),
+        ureq::Error::Protocol(_) => "the connection closed before a complete answer".into(),
+        other => other.to_string(),
+    }
+}
+
+fn backoff(tries: u32) -> Duration {
+    Duration::from_millis(250 * u64::from(tries))
+}
+
+/// `Retry-After` in seconds or as an HTTP date, capped at 10 s.
+pub(super) fn retry_after(headers: &[(String, String)]) -> Option<Duration> {
+    let raw = header(headers, "retry-after")?.trim();
+    let wait = match raw.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => {
+            let when = httpdate::parse_http_date(raw).ok()?;
+            when.duration_since(SystemTime::now())
+                .unwrap_or(Duration::ZERO)
+        }
+    };
+    Some(wait.min(MAX_RETRY_WAIT))
+}
