@@ -24,11 +24,8 @@ impl Env {
             .filter(|h| !h.is_empty())
             .map(PathBuf::from)
             .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf()));
-        Env {
-            vars,
-            home,
-            now: SystemTime::now(),
-        }
+        let now = test_clock(&vars).unwrap_or_else(SystemTime::now);
+        Env { vars, home, now }
     }
 
     /// An environment made of the given variables (tests, embedding).
@@ -74,6 +71,12 @@ impl Env {
         self.var("GANDI_SKILL_DEBUG") == Some("1")
     }
 
+    /// The same environment at another time (tests of expiry).
+    pub fn at(mut self, now: SystemTime) -> Env {
+        self.now = now;
+        self
+    }
+
     /// Seconds since the Unix epoch, for expiry arithmetic.
     pub fn unix_now(&self) -> i64 {
         match self.now.duration_since(SystemTime::UNIX_EPOCH) {
@@ -81,4 +84,15 @@ impl Env {
             Err(_) => 0,
         }
     }
+}
+
+/// Debug builds only: `GANDI_SKILL_TEST_NOW=<unix seconds>` sets the clock,
+/// so the tests can age a plan past its 30 minutes. Release builds never
+/// read it.
+fn test_clock(vars: &BTreeMap<String, String>) -> Option<SystemTime> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    let secs: u64 = vars.get("GANDI_SKILL_TEST_NOW")?.trim().parse().ok()?;
+    Some(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs))
 }

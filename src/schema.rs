@@ -163,3 +163,36 @@ pub fn skill_manifest() -> Value {
         "actions": actions,
     })
 }
+
+/// The line before SKILL.md's generated action table.
+pub const SKILL_TABLE_BEGIN: &str =
+    "<!-- actions: generated from the catalog (GANDI_SKILL_REGENERATE=1 cargo test --test it generated rewrites it) -->";
+/// The line after it.
+pub const SKILL_TABLE_END: &str = "<!-- end of generated actions -->";
+
+/// SKILL.md's action table: one row per action, in catalog order.
+pub fn skill_md_table() -> String {
+    let mut out = String::from("| action | what it does | class |\n|---|---|---|\n");
+    for a in ACTIONS {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            a.name(),
+            a.summary().replace('|', "\\|"),
+            a.class().as_str()
+        ));
+    }
+    out
+}
+
+/// `text` (SKILL.md) with its generated table replaced by the current one;
+/// `None` when the markers are missing.
+pub fn with_fresh_skill_table(text: &str) -> Option<String> {
+    let start = text.find(SKILL_TABLE_BEGIN)? + SKILL_TABLE_BEGIN.len();
+    let end = text[start..].find(SKILL_TABLE_END)? + start;
+    Some(format!(
+        "{}\n{}{}",
+        &text[..start],
+        skill_md_table(),
+        &text[end..]
+    ))
+}

@@ -6,6 +6,7 @@ mod fake;
 mod support;
 
 mod canary;
+mod catalog;
 mod client;
 mod credentials;
 mod dns;

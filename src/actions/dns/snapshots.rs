@@ -178,8 +178,7 @@ impl Action for Get {
     const PERMISSION: Permission = Permission::DnsRead;
     const ROUTES: &'static [Route] = &[DETAIL_ROUTE];
     const SUMMARY: &'static str = "One snapshot with the rrsets it holds.";
-    const EXAMPLE: &'static str =
-        r#"{"action":"dns.snapshots.get","domain":"example.com","snapshot_id":"SNAPSHOT_ID"}"#;
+    const EXAMPLE: &'static str = r#"{"action":"dns.snapshots.get","domain":"example.com","snapshot_id":"4a1f7c2e-3b5d-4e6f-8a9b-0c1d2e3f4a5b"}"#;
     type Params = SnapshotParams;
     type Output = SnapshotDetail;
     crate::read_only_action!();
@@ -299,8 +298,7 @@ impl Action for Restore {
     ];
     const SUMMARY: &'static str =
         "Puts a snapshot's records back (after snapshotting the current zone), previewing the diff.";
-    const EXAMPLE: &'static str =
-        r#"{"action":"dns.snapshots.restore","domain":"example.com","snapshot_id":"SNAPSHOT_ID"}"#;
+    const EXAMPLE: &'static str = r#"{"action":"dns.snapshots.restore","domain":"example.com","snapshot_id":"4a1f7c2e-3b5d-4e6f-8a9b-0c1d2e3f4a5b"}"#;
     type Params = SnapshotRestoreParams;
     type Output = DnsChangeResult;
     type Preview = DnsPreview;
@@ -353,8 +351,7 @@ impl Action for Delete {
         ),
     ];
     const SUMMARY: &'static str = "Deletes a snapshot (after showing what it holds).";
-    const EXAMPLE: &'static str =
-        r#"{"action":"dns.snapshots.delete","domain":"example.com","snapshot_id":"SNAPSHOT_ID"}"#;
+    const EXAMPLE: &'static str = r#"{"action":"dns.snapshots.delete","domain":"example.com","snapshot_id":"4a1f7c2e-3b5d-4e6f-8a9b-0c1d2e3f4a5b"}"#;
     type Params = SnapshotParams;
     type Output = SnapshotDeleted;
     type Preview = SnapshotDeletePreview;

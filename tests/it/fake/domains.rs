@@ -309,3 +309,52 @@ pub fn patch_autorenew(req: &Req, state: &mut State, fqdn: &str) -> Reply {
         },
     ))
 }
+
+use crate::fake::auth::{SCOPE_DOMAIN_READ, SCOPE_DOMAIN_WRITE};
+use crate::fake::router::{fqdn, Access, Route};
+
+/// The Domain API routes.
+pub const ROUTES: &[Route] = &[
+    Route {
+        method: "GET",
+        pattern: "/v5/domain/domains",
+        access: Access::Scope(SCOPE_DOMAIN_READ),
+        handle: |req, state, base, _| list(req, state, base),
+        perturb: None,
+    },
+    Route {
+        method: "GET",
+        pattern: "/v5/domain/domains/{domain}",
+        access: Access::Scope(SCOPE_DOMAIN_READ),
+        handle: |_, state, base, a| get(state, base, &fqdn(&a[0])),
+        perturb: None,
+    },
+    Route {
+        method: "GET",
+        pattern: "/v5/domain/domains/{domain}/nameservers",
+        access: Access::Scope(SCOPE_DOMAIN_READ),
+        handle: |_, state, _, a| get_nameservers(state, &fqdn(&a[0])),
+        perturb: None,
+    },
+    Route {
+        method: "PUT",
+        pattern: "/v5/domain/domains/{domain}/nameservers",
+        access: Access::Scope(SCOPE_DOMAIN_WRITE),
+        handle: |req, state, _, a| put_nameservers(req, state, &fqdn(&a[0])),
+        perturb: None,
+    },
+    Route {
+        method: "GET",
+        pattern: "/v5/domain/domains/{domain}/livedns",
+        access: Access::Scope(SCOPE_DOMAIN_READ),
+        handle: |_, state, _, a| get_livedns(state, &fqdn(&a[0])),
+        perturb: None,
+    },
+    Route {
+        method: "PATCH",
+        pattern: "/v5/domain/domains/{domain}/autorenew",
+        access: Access::Scope(SCOPE_DOMAIN_WRITE),
+        handle: |req, state, _, a| patch_autorenew(req, state, &fqdn(&a[0])),
+        perturb: None,
+    },
+];

@@ -727,3 +727,200 @@ pub fn delete_snapshot(state: &mut State, fqdn: &str, id: &str) -> Reply {
     }
     Ok(Response::no_content())
 }
+
+// ---------------------------------------------------------------------------
+// The route table
+
+use crate::fake::auth::{SCOPE_DNS_READ as DNS_R, SCOPE_DNS_WRITE as DNS_W};
+use crate::fake::router::{fqdn, Access, Route};
+
+/// An edit made elsewhere to a whole zone: one more rrset.
+fn perturb_zone(state: &mut State, a: &[String]) {
+    if let Some(zone) = state.zones.get_mut(&fqdn(&a[0])) {
+        let name = format!("perturbed-{}", zone.serial);
+        zone.upsert(Rrset::new(&name, "TXT", 300, &["\"changed elsewhere\""]));
+    }
+}
+
+/// An edit made elsewhere at one name (one type when given): a TTL
+/// changes, or an address appears where there was nothing.
+fn perturb_name(state: &mut State, a: &[String]) {
+    let Ok(name) = normalize_name(&a[1]) else {
+        return;
+    };
+    let rtype = a.get(2).map(|t| t.to_ascii_uppercase());
+    if let Some(zone) = state.zones.get_mut(&fqdn(&a[0])) {
+        let hit = zone
+            .rrsets
+            .iter_mut()
+            .find(|r| r.name == name && rtype.as_ref().is_none_or(|t| &r.rtype == t));
+        match hit {
+            Some(r) => {
+                r.ttl = if r.ttl < 2_592_000 {
+                    r.ttl + 60
+                } else {
+                    r.ttl - 60
+                }
+            }
+            None => zone.rrsets.push(Rrset::new(
+                &name,
+                rtype.as_deref().unwrap_or("A"),
+                300,
+                &["192.0.2.254"],
+            )),
+        }
+        zone.touch();
+    }
+}
+
+fn perturb_snapshot(state: &mut State, a: &[String]) {
+    if let Some(list) = state.snapshots.get_mut(&fqdn(&a[0])) {
+        for s in list.iter_mut().filter(|s| s.id == a[1]) {
+            s.name.push_str(" (renamed)");
+        }
+    }
+}
+
+/// The LiveDNS routes.
+pub const ROUTES: &[Route] = &[
+    Route {
+        method: "GET",
+        pattern: "/v5/livedns/domains",
+        access: Access::Scope(DNS_R),
+        handle: |req, state, base, _| list_zones(req, state, base),
+        perturb: None,
+    },
+    Route {
+        method: "GET",
+        pattern: "/v5/livedns/domains/{zone}",
+        access: Access::Scope(DNS_R),
+        handle: |_, state, base, a| get_zone(state, base, &fqdn(&a[0])),
+        perturb: None,
+    },
+    Route {
+        method: "GET",
+        pattern: "/v5/livedns/domains/{zone}/records",
+        access: Access::Scope(DNS_R),
+        handle: |req, state, base, a| list_records(req, state, base, &fqdn(&a[0])),
+        perturb: Some(perturb_zone),
+    },
+    Route {
+        method: "POST",
+        pattern: "/v5/livedns/domains/{zone}/records",
+        access: Access::Scope(DNS_W),
+        handle: |req, state, base, a| create_record(req, state, base, &fqdn(&a[0])),
+        perturb: None,
+    },
+    Route {
+        method: "PUT",
+        pattern: "/v5/livedns/domains/{zone}/records",
+        access: Access::Scope(DNS_W),
+        handle: |req, state, base, a| replace_zone(req, state, base, &fqdn(&a[0])),
+        perturb: None,
+    },
+    Route {
+        method: "DELETE",
+        pattern: "/v5/livedns/domains/{zone}/records",
+        access: Access::Scope(DNS_W),
+        handle: |_, state, _, a| delete_all_records(state, &fqdn(&a[0])),
+        perturb: None,
+    },
+    Route {
+        method: "GET",
+        pattern: "/v5/livedns/domains/{zone}/records/{name}",
+        access: Access::Scope(DNS_R),
+        handle: |req, state, base, a| get_name(req, state, base, &fqdn(&a[0]), &a[1]),
+        perturb: Some(perturb_name),
+    },
+    Route {
+        method: "POST",
+        pattern: "/v5/livedns/domains/{zone}/records/{name}",
+        access: Access::Scope(DNS_W),
+        handle: |req, state, base, a| post_name(req, state, base, &fqdn(&a[0]), &a[1]),
+        perturb: None,
+    },
+    Route {
+        method: "PUT",
+        pattern: "/v5/livedns/domains/{zone}/records/{name}",
+        access: Access::Scope(DNS_W),
+        handle: |req, state, base, a| put_name(req, state, base, &fqdn(&a[0]), &a[1]),
+        perturb: None,
+    },
+    Route {
+        method: "DELETE",
+        pattern: "/v5/livedns/domains/{zone}/records/{name}",
+        access: Access::Scope(DNS_W),
+        handle: |_, state, _, a| delete_name(state, &fqdn(&a[0]), &a[1]),
+        perturb: None,
+    },
+    Route {
+        method: "GET",
+        pattern: "/v5/livedns/domains/{zone}/records/{name}/{type}",
+        access: Access::Scope(DNS_R),
+        handle: |_, state, base, a| get_rrset(state, base, &fqdn(&a[0]), &a[1], &a[2]),
+        perturb: Some(perturb_name),
+    },
+    Route {
+        method: "POST",
+        pattern: "/v5/livedns/domains/{zone}/records/{name}/{type}",
+        access: Access::Scope(DNS_W),
+        handle: |req, state, base, a| post_rrset(req, state, base, &fqdn(&a[0]), &a[1], &a[2]),
+        perturb: None,
+    },
+    Route {
+        method: "PUT",
+        pattern: "/v5/livedns/domains/{zone}/records/{name}/{type}",
+        access: Access::Scope(DNS_W),
+        handle: |req, state, base, a| put_rrset(req, state, base, &fqdn(&a[0]), &a[1], &a[2]),
+        perturb: None,
+    },
+    Route {
+        method: "PATCH",
+        pattern: "/v5/livedns/domains/{zone}/records/{name}/{type}",
+        access: Access::Scope(DNS_W),
+        handle: |req, state, base, a| patch_rrset(req, state, base, &fqdn(&a[0]), &a[1], &a[2]),
+        perturb: None,
+    },
+    Route {
+        method: "DELETE",
+        pattern: "/v5/livedns/domains/{zone}/records/{name}/{type}",
+        access: Access::Scope(DNS_W),
+        handle: |_, state, _, a| delete_rrset(state, &fqdn(&a[0]), &a[1], &a[2]),
+        perturb: None,
+    },
+    Route {
+        method: "GET",
+        pattern: "/v5/livedns/domains/{zone}/snapshots",
+        access: Access::Scope(DNS_R),
+        handle: |req, state, base, a| list_snapshots(req, state, base, &fqdn(&a[0])),
+        perturb: None,
+    },
+    Route {
+        method: "POST",
+        pattern: "/v5/livedns/domains/{zone}/snapshots",
+        access: Access::Scope(DNS_W),
+        handle: |req, state, base, a| create_snapshot(req, state, base, &fqdn(&a[0])),
+        perturb: None,
+    },
+    Route {
+        method: "GET",
+        pattern: "/v5/livedns/domains/{zone}/snapshots/{id}",
+        access: Access::Scope(DNS_R),
+        handle: |req, state, base, a| get_snapshot(req, state, base, &fqdn(&a[0]), &a[1]),
+        perturb: Some(perturb_snapshot),
+    },
+    Route {
+        method: "PATCH",
+        pattern: "/v5/livedns/domains/{zone}/snapshots/{id}",
+        access: Access::Scope(DNS_W),
+        handle: |req, state, _, a| rename_snapshot(req, state, &fqdn(&a[0]), &a[1]),
+        perturb: None,
+    },
+    Route {
+        method: "DELETE",
+        pattern: "/v5/livedns/domains/{zone}/snapshots/{id}",
+        access: Access::Scope(DNS_W),
+        handle: |_, state, _, a| delete_snapshot(state, &fqdn(&a[0]), &a[1]),
+        perturb: None,
+    },
+];

@@ -34,7 +34,7 @@ pub use crate::fake::auth::{
 #[allow(unused_imports)]
 pub use crate::fake::faults::{Fault, FaultKind};
 #[allow(unused_imports)]
-pub use crate::fake::seed::{COMPANY_ORG_ID, USER_ID};
+pub use crate::fake::seed::{COMPANY_ORG_ID, SEEDED_SNAPSHOT_ID, USER_ID};
 #[allow(unused_imports)]
 pub use crate::fake::state::State;
 
@@ -140,6 +140,23 @@ impl FakeGandi {
     /// Drops every queued fault.
     pub fn clear_faults(&self) {
         lock(&self.shared.faults).clear();
+    }
+
+    /// Changes the resource a recorded GET read (as an edit made elsewhere
+    /// would), when its route knows how. Returns whether it did.
+    pub fn perturb(&self, request: &Recorded) -> bool {
+        let segments: Vec<String> = request
+            .path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| percent_decode(s, false))
+            .collect();
+        router::perturb(&mut lock(&self.shared.state), &request.method, &segments)
+    }
+
+    /// The whole state as text, to compare before and after a run.
+    pub fn state_text(&self) -> String {
+        format!("{:?}", *lock(&self.shared.state))
     }
 
     /// Runs `f` on the state under the lock.

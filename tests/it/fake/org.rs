@@ -180,3 +180,50 @@ pub fn tokeninfo(req: &Req, state: &State) -> Reply {
         }),
     ))
 }
+
+use crate::fake::auth::SCOPE_ORG_READ;
+use crate::fake::router::{Access, Route};
+
+/// The Organization routes and id.gandi.net's tokeninfo.
+pub const ROUTES: &[Route] = &[
+    Route {
+        method: "GET",
+        pattern: "/tokeninfo",
+        access: Access::Own,
+        handle: |req, state, _, _| tokeninfo(req, state),
+        // Renaming the token changes what a renewal's plan is bound to.
+        perturb: Some(|state, _| {
+            for t in state.tokens.values_mut() {
+                t.spec.name.push_str("-renamed");
+            }
+        }),
+    },
+    Route {
+        method: "GET",
+        pattern: "/v5/organization/user-info",
+        access: Access::Token,
+        handle: |_, state, _, _| user_info(state),
+        perturb: None,
+    },
+    Route {
+        method: "GET",
+        pattern: "/v5/organization/organizations",
+        access: Access::Scope(SCOPE_ORG_READ),
+        handle: |req, state, base, _| list_organizations(req, state, base),
+        perturb: None,
+    },
+    Route {
+        method: "POST",
+        pattern: "/v5/organization/access-tokens",
+        access: Access::Own,
+        handle: |req, state, _, _| renew_token(req, state, None),
+        perturb: None,
+    },
+    Route {
+        method: "POST",
+        pattern: "/v5/organization/personal-access-tokens/{pat_id}",
+        access: Access::Own,
+        handle: |req, state, _, args| renew_token(req, state, Some(&args[0])),
+        perturb: None,
+    },
+];

@@ -1,10 +1,13 @@
 //! The default seed: user `jdoe`, two organizations, six domains (one IDN, one company-owned), LiveDNS zones with realistic records, and the seeded tokens.
 
 use crate::fake::auth::seed_tokens;
-use crate::fake::state::{now_secs, Org, Rrset, State, User, Zone, DAY};
+use crate::fake::state::{now_secs, Org, Rrset, Snapshot, State, User, Zone, DAY};
 
 pub const USER_ID: &str = "0f8e4d2c-6b1a-4c9e-8d7f-3a5b1c2e4f60";
 pub const COMPANY_ORG_ID: &str = "7c3a9e1f-2d4b-4a6c-8e0f-1b3d5f7a9c2e";
+/// An automatic snapshot of `example.com` taken two days ago, before `blog`
+/// was added (the id the catalog's examples use).
+pub const SEEDED_SNAPSHOT_ID: &str = "4a1f7c2e-3b5d-4e6f-8a9b-0c1d2e3f4a5b";
 
 /// The DKIM value of `gm1._domainkey.example.com`: a 2048-bit key (over 255
 /// bytes), stored as Gandi does: several quoted chunks in ONE value.
@@ -251,6 +254,21 @@ impl State {
         s.zones.insert(
             "example.com".to_string(),
             Zone::new("example.com", example_com_rrsets()),
+        );
+        let mut before_blog: Vec<Rrset> = example_com_rrsets()
+            .into_iter()
+            .filter(|r| r.name != "blog")
+            .collect();
+        crate::fake::state::sort_rrsets(&mut before_blog);
+        s.snapshots.insert(
+            "example.com".to_string(),
+            vec![Snapshot {
+                id: SEEDED_SNAPSHOT_ID.to_string(),
+                name: format!("{} #1", &crate::fake::state::iso8601(now - 2 * DAY)[..10]),
+                created_at: now - 2 * DAY,
+                automatic: true,
+                zone_data: before_blog,
+            }],
         );
         s.zones.insert(
             "expiring-soon.org".to_string(),

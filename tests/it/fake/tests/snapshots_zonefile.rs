@@ -118,6 +118,8 @@ fn zone_text_import_understands_origin_ttl_and_absolute_names() {
 #[test]
 fn snapshot_create_get_list_rename_delete() {
     let fake = FakeGandi::start();
+    // Counted from none (the seed holds one automatic snapshot).
+    fake.with_state(|s| s.snapshots.clear());
     let r = call(
         &fake,
         "POST",
