@@ -26,7 +26,8 @@ pub struct Permit {
 }
 
 /// Routes dispatch itself may call for any action: the permission check
-/// before a change, and the diagnosis of a 404 on a domain.
+/// before a change, the diagnosis of a 404 on a domain, and the prepaid
+/// balance beside a quote.
 pub const DISPATCH_ROUTES: &[Route] = &[
     Route::TOKENINFO,
     Route::get("/v5/domain/domains/{domain}", Permission::DomainRead),
@@ -204,6 +205,9 @@ fn gate<A: Action>(
             if let Some(order) = &planned.order {
                 confirm_with.insert("max_price".into(), Value::from(order.total));
             }
+            if let Some(order) = &planned.order {
+                balance_warning(cx, order);
+            }
             let ask = if A::CLASS == Class::Billable {
                 "Quote the price to the user"
             } else {
@@ -218,6 +222,27 @@ fn gate<A: Action>(
                 confirm_with,
             }))
         }
+    }
+}
+
+/// Beside a quote: whether the prepaid balance covers it. Best effort: a
+/// token without Billing (read), or an account without prepaid funds, says
+/// nothing.
+fn balance_warning(cx: &mut Reads, order: &super::Order) {
+    let Ok(info) = cx.get::<crate::gandi::billing::BillingInfo>("billing/info", &[]) else {
+        return;
+    };
+    let Some(prepaid) = info.prepaid else {
+        return;
+    };
+    let (Some(amount), Some(currency)) = (prepaid.amount, prepaid.currency) else {
+        return;
+    };
+    if currency.eq_ignore_ascii_case(&order.currency) && amount + 0.005 < order.total {
+        cx.warn(format!(
+            "the prepaid balance ({amount:.2} {currency}) does not cover this order ({:.2} {}): Gandi takes the rest from the payment method on file, or refuses the order; tell the user",
+            order.total, order.currency
+        ));
     }
 }
 

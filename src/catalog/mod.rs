@@ -243,13 +243,20 @@ macro_rules! catalog {
 }
 
 catalog![
+    // Meta and account
     actions::meta::Describe,
     actions::meta::TokenCheck,
     actions::meta::TokenRenew,
     actions::account::Whoami,
     actions::account::OrganizationsList,
+    // Domains: list and details
     actions::domains::List,
     actions::domains::Get,
+    // Domains: availability, prices and orders
+
+    // Domains: settings (nameservers, lock, glue, DNSSEC, tags, contacts, web redirections)
+
+    // LiveDNS
     actions::dns::zones::List,
     actions::dns::records::List,
     actions::dns::records::Get,
@@ -264,6 +271,11 @@ catalog![
     actions::dns::snapshots::Create,
     actions::dns::snapshots::Restore,
     actions::dns::snapshots::Delete,
+    // E-mail
+
+    // Certificates
+
+    // Billing
 ];
 
 /// The action with this wire name.

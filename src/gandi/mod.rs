@@ -2,6 +2,7 @@
 //! like Gandi's JSON (serde `Deserialize`), so actions read fields instead of
 //! walking `Value`s. Fields Gandi may leave out are `Option` or defaulted.
 
+pub mod billing;
 pub mod domain;
 pub mod livedns;
 pub mod organization;

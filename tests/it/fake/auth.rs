@@ -39,6 +39,11 @@ pub const SCOPE_DNS_READ: &str = "dns:read";
 pub const SCOPE_DNS_WRITE: &str = "dns:write";
 pub const SCOPE_ORG_READ: &str = "org:read";
 pub const SCOPE_ORG_WRITE: &str = "org:write";
+pub const SCOPE_BILLING_READ: &str = "billing:read";
+pub const SCOPE_EMAIL_READ: &str = "email:read";
+pub const SCOPE_EMAIL_WRITE: &str = "email:write";
+pub const SCOPE_CERT_READ: &str = "certificate:read";
+pub const SCOPE_CERT_WRITE: &str = "certificate:write";
 
 /// Every scope the fake knows.
 pub const ALL_SCOPES: [&str; 11] = [

@@ -2,11 +2,13 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod billing;
 pub mod domains;
 pub mod faults;
 pub mod http;
 pub mod livedns;
 pub mod org;
+pub mod prices;
 pub mod router;
 pub mod seed;
 pub mod server;

@@ -7,7 +7,7 @@
 use crate::fake::auth::require;
 use crate::fake::http::{method_not_allowed, not_found, Req, Response};
 use crate::fake::state::State;
-use crate::fake::{domains, livedns, org};
+use crate::fake::{billing, domains, livedns, org};
 
 pub type Reply = Result<Response, Response>;
 
@@ -38,13 +38,22 @@ pub struct Route {
 }
 
 /// Every area's table.
-pub fn tables() -> [&'static [Route]; 3] {
-    [org::ROUTES, domains::ROUTES, livedns::ROUTES]
+pub fn tables() -> &'static [&'static [Route]] {
+    &[
+        org::ROUTES,
+        //
+        domains::ROUTES,
+        //
+        livedns::ROUTES,
+        //
+        billing::ROUTES,
+        //
+    ]
 }
 
 /// Every route the fake serves.
 pub fn all() -> impl Iterator<Item = &'static Route> {
-    tables().into_iter().flatten()
+    tables().iter().flat_map(|t| t.iter())
 }
 
 /// Zone and domain names in paths are case-insensitive; a trailing dot is dropped.

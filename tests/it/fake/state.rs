@@ -22,6 +22,10 @@ pub struct State {
     pub zones: BTreeMap<String, Zone>,
     /// Snapshots per zone fqdn, oldest first.
     pub snapshots: BTreeMap<String, Vec<Snapshot>>,
+    /// Domain prices (check, orders, billing prices).
+    pub prices: crate::fake::prices::Prices,
+    /// Balance and prepaid funds.
+    pub billing: crate::fake::billing::Billing,
 }
 
 #[derive(Debug, Clone)]

@@ -1,11 +1,12 @@
-//! Domain actions (registrar side): listing every domain with the facts an
-//! owner watches (expiry, auto-renew, nameservers), and one domain's details.
+//! `domains.list` (every domain with the facts an owner watches: expiry,
+//! auto-renew, nameservers) and `domains.get` (one domain's details).
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-use super::common::ListParams;
+use super::{expiry, DomainParams};
+use crate::actions::common::ListParams;
 use crate::catalog::{Action, Permission, Reads, Route, Step};
 use crate::client::encode;
 use crate::error::{SkillError, SkillResult};
@@ -24,13 +25,6 @@ crate::list_params! {
     #[serde(default)]
     pub nameserver: Option<String>,
 }
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DomainParams {
-    /// The domain, Unicode or ASCII form (`café.fr` or `xn--caf-dma.fr`).
-    pub domain: String,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -63,15 +57,6 @@ pub struct DomainItem {
     /// The nameservers in use, when Gandi lists them (`nameserver.hosts`);
     /// null otherwise (domains.get always has them).
     pub nameservers: Option<Vec<String>>,
-}
-
-/// The registry end date and the whole days left until it.
-fn expiry(now: i64, registry_ends_at: Option<String>) -> (Option<String>, Option<i64>) {
-    let days_left = registry_ends_at
-        .as_deref()
-        .and_then(crate::time::parse_rfc3339)
-        .map(|t| crate::time::days_until(now, t));
-    (registry_ends_at, days_left)
 }
 
 pub struct List;

@@ -1,0 +1,26 @@
+//! Domain actions (the registrar side), one file per resource: `list`
+//! (domains.list, domains.get). This file owns what they share: the
+//! `domain` parameter and expiry arithmetic.
+
+pub mod list;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+pub use list::{Get, List};
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DomainParams {
+    /// The domain, Unicode or ASCII form (`café.fr` or `xn--caf-dma.fr`).
+    pub domain: String,
+}
+
+/// The registry end date and the whole days left until it.
+pub(crate) fn expiry(now: i64, registry_ends_at: Option<String>) -> (Option<String>, Option<i64>) {
+    let days_left = registry_ends_at
+        .as_deref()
+        .and_then(crate::time::parse_rfc3339)
+        .map(|t| crate::time::days_until(now, t));
+    (registry_ends_at, days_left)
+}
