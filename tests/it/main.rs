@@ -15,4 +15,5 @@ mod generated;
 mod properties;
 mod protocol;
 mod read_actions;
+mod safety;
 mod scripts;

@@ -100,6 +100,11 @@ impl Skill {
         self
     }
 
+    /// The temporary HOME of this skill.
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
     /// `~/.config/gandi`, the default config folder.
     pub fn config_dir(&self) -> PathBuf {
         self.home.path().join(".config").join("gandi")
