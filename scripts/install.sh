@@ -109,17 +109,19 @@ target_dir=$(cargo metadata --no-deps --format-version 1 --locked |
 built=$target_dir/${CARGO_BUILD_TARGET:+$CARGO_BUILD_TARGET/}release/gandi-skill
 [[ -x $built ]] || die "the build succeeded but $built is missing"
 
-# --- Where it goes: a folder every new shell has on PATH.
+# --- Where it goes: a folder every new shell has on PATH. ~/.cargo/bin comes
+# first because rustup's set-up puts it on PATH in every new shell, on every
+# OS, whereas Debian's ~/.profile adds ~/.local/bin only once it exists.
 if [[ -n ${PREFIX:-} ]]; then
   bindir=$PREFIX/bin why="PREFIX is set"
+elif on_path "$user_path" "$cargo_home/bin"; then
+  bindir=$cargo_home/bin why="it is on your PATH, and rustup's set-up puts it on every new shell's PATH"
 elif on_path "$user_path" "$HOME/.local/bin"; then
   bindir=$HOME/.local/bin why="it is on your PATH"
-elif on_path "$user_path" "$cargo_home/bin"; then
-  bindir=$cargo_home/bin why="it is on your PATH (rustup's set-up adds it to every new shell)"
 elif [[ -x $cargo_home/bin/cargo ]]; then
-  bindir=$cargo_home/bin why="rustup installed Rust there; it is on PATH once rustup's set-up is loaded"
+  bindir=$cargo_home/bin why="rustup installed Rust there; new shells have it on PATH once rustup's set-up is loaded"
 else
-  bindir=$HOME/.local/bin why="neither ~/.local/bin nor $cargo_home/bin is on your PATH"
+  bindir=$HOME/.local/bin why="neither $cargo_home/bin nor ~/.local/bin is on your PATH"
 fi
 if ! mkdir -p "$bindir" 2>/dev/null || [[ ! -w $bindir ]]; then
   die "cannot write to $bindir; run again with PREFIX set to a folder you own, e.g. PREFIX=\$HOME/.local scripts/install.sh"
@@ -135,6 +137,14 @@ chmod 755 "$tmp"
 mv -f "$tmp" "$installed"
 trap - EXIT
 echo "Installed $installed ($("$installed" --version)): $bindir was chosen because $why."
+
+# Earlier versions of this script installed into ~/.local/bin: an older copy
+# there (on PATH, and on the OpenClaw gateway's) becomes a link to this one.
+old=$HOME/.local/bin/gandi-skill
+if [[ -f $old && ! $old -ef $installed && $("$old" --version 2>/dev/null) == "gandi-skill "* ]]; then
+  ln -sfn "$installed" "$old"
+  echo "Replaced the older $old with a link to $installed."
+fi
 
 # What runs when the user types gandi-skill: this copy, another one first, or nothing.
 found=$(PATH=$user_path command -v gandi-skill 2>/dev/null) || found=""
