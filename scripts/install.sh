@@ -215,14 +215,17 @@ first_on() {
 }
 
 check_gateway() {
-  local gw from dir link found
+  local gw from dir link found candidate
   IFS=$'\t' read -r gw from < <(gateway_path)
   found=$(first_on "$gw")
   if [[ -z $found || ! $found -ef $installed ]]; then
-    # A symlink in the first folder of the gateway's PATH that this user owns.
+    # A symlink in a folder of the gateway's PATH that this user may write,
+    # the user's own first.
     for dir in "$HOME/.local/bin" /opt/homebrew/bin /usr/local/bin; do
       on_path "$gw" "$dir" || continue
-      [[ $dir == "$HOME/.local/bin" ]] && mkdir -p "$dir"
+      if [[ $dir == "$HOME/.local/bin" ]]; then
+        mkdir -p "$dir" 2>/dev/null || continue
+      fi
       [[ -d $dir && -w $dir ]] || continue
       [[ $dir -ef $bindir ]] && continue # never link the binary onto itself
       link=$dir/gandi-skill
@@ -231,7 +234,7 @@ check_gateway() {
         continue
       fi
       ln -sfn "$installed" "$link"
-      echo "Linked $link -> $installed, for the OpenClaw gateway (its PATH lacks $bindir)."
+      echo "Linked $link -> $installed, for the OpenClaw gateway (its PATH did not lead to $installed)."
       break
     done
     found=$(first_on "$gw")
@@ -242,8 +245,18 @@ check_gateway() {
     echo "Warning: the OpenClaw gateway would run an older $found (its PATH from $from: $gw). Remove it, then run this again:"
     echo "  rm '$found'"
   else
+    # A system folder on the gateway's PATH (the user folders were tried above).
+    dir=${gw%%:*}
+    for candidate in /usr/local/bin /opt/homebrew/bin; do
+      if on_path "$gw" "$candidate"; then
+        dir=$candidate
+        break
+      fi
+    done
     echo "Warning: the OpenClaw gateway would not find gandi-skill: its PATH (from $from) is $gw"
-    echo "  Fix: sudo ln -sfn '$installed' /usr/local/bin/gandi-skill   (or run this again with PREFIX=/usr/local)"
+    local sudo="sudo "
+    [[ -w $dir ]] && sudo=""
+    echo "  Fix: ${sudo}ln -sfn '$installed' '$dir/gandi-skill'"
   fi
 }
 
