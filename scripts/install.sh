@@ -88,7 +88,8 @@ if version_lt "$have" "$need"; then
   $rustup_line
 and make sure $cargo_home/bin comes first on PATH."
 fi
-if ! command -v cc >/dev/null 2>&1; then
+# On macOS /usr/bin/cc exists even without the Command Line Tools, which it needs.
+if ! command -v cc >/dev/null 2>&1 || { [[ $os == Darwin ]] && ! xcode-select -p >/dev/null 2>&1; }; then
   # rustc links through cc, and ring (rustls' cryptography) compiles C and assembly.
   case $os in
     Darwin) fix="xcode-select --install" ;;
