@@ -1,5 +1,7 @@
 //! The shell scripts a person runs: `scripts/setup_token.sh` stores the token
-//! privately where the binary looks, never echoes it, and checks it.
+//! privately where the binary looks, never echoes it, and checks it;
+//! `scripts/install.sh` says what to install before it builds anything (the
+//! install itself is checked end to end by `.ci/run`).
 
 use std::io::Write;
 use std::path::Path;
@@ -112,4 +114,108 @@ fn setup_token_stores_the_token_privately_and_checks_it() {
     assert!(!home.path().join(".config/gandi/evil").exists());
     assert!(!home.path().join(".config/evil").exists());
     assert!(fake.requests().is_empty(), "nothing was checked");
+}
+
+/// Runs `scripts/install.sh` with nothing but `path_dirs` on PATH and a
+/// throwaway HOME; returns the exit code and stdout+stderr.
+fn install(home: &Path, path_dirs: &[&Path]) -> (i32, String) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/install.sh");
+    let path = std::env::join_paths(path_dirs).expect("PATH");
+    let out = Command::new(which("bash"))
+        .arg(script)
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", path)
+        .stdin(Stdio::null())
+        .output()
+        .expect("bash");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// Where this machine keeps a system tool.
+fn which(tool: &str) -> std::path::PathBuf {
+    ["/usr/bin", "/bin"]
+        .iter()
+        .map(|dir| Path::new(dir).join(tool))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("{tool} not in /usr/bin or /bin"))
+}
+
+/// A folder holding links to just the system tools install.sh needs before
+/// it looks for cargo, so no cargo installed on this machine is found.
+fn bare_tools(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("tools dir");
+    for tool in ["bash", "dirname", "uname", "sed"] {
+        std::os::unix::fs::symlink(which(tool), dir.join(tool)).expect("link");
+    }
+}
+
+#[test]
+fn install_without_cargo_says_how_to_get_rust_and_builds_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let home = tmp.path().join("home");
+    let tools = tmp.path().join("tools");
+    std::fs::create_dir_all(&home).expect("home");
+    bare_tools(&tools);
+    let (code, out) = install(&home, &[&tools]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("cargo (Rust) is not installed"), "{out}");
+    assert!(
+        out.contains("curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh"),
+        "the rustup installer line: {out}"
+    );
+    assert!(!home.join(".cargo").exists() && !home.join(".local").exists());
+}
+
+#[test]
+fn install_with_an_old_rust_says_to_update_before_building() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let home = tmp.path().join("home");
+    let tools = tmp.path().join("tools");
+    let toolchain = tmp.path().join("toolchain");
+    std::fs::create_dir_all(&home).expect("home");
+    std::fs::create_dir_all(&toolchain).expect("toolchain");
+    bare_tools(&tools);
+    // A toolchain older than Cargo.toml's rust-version; cargo records any call.
+    let calls = tmp.path().join("cargo-calls");
+    let fake = [
+        (
+            "cargo",
+            format!("echo \"$*\" >> '{}'\necho 'cargo 1.80.0'", calls.display()),
+        ),
+        ("rustc", "echo 'rustc 1.80.0 (051478957 2024-07-21)'".into()),
+        ("rustup", "echo 'rustup 1.27.1'".into()),
+    ];
+    for (name, body) in fake {
+        let path = toolchain.join(name);
+        std::fs::write(&path, format!("#!{}\n{body}\n", which("sh").display())).expect("write");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+            .expect("Cargo.toml");
+    let need = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("rust-version in Cargo.toml");
+
+    let (code, out) = install(&home, &[&toolchain, &tools]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "Rust 1.80.0 is too old: gandi-skill needs {need} or newer"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("rustup update"), "{out}");
+    let called = std::fs::read_to_string(&calls).unwrap_or_default();
+    assert!(!called.contains("build"), "no build was started: {called}");
+    assert!(!home.join(".cargo").exists() && !home.join(".local").exists());
 }
