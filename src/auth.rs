@@ -259,13 +259,17 @@ impl Selection {
 }
 
 /// `$GANDI_CONFIG_DIR`, else `$XDG_CONFIG_HOME/gandi`, else `~/.config/gandi`
-/// on every OS.
+/// on every OS. A relative `XDG_CONFIG_HOME` is ignored, as the XDG Base
+/// Directory spec says: it would make the token's place depend on the
+/// folder the agent happens to run in.
 pub fn config_dir(env: &Env) -> SkillResult<PathBuf> {
     if let Some(dir) = env.var("GANDI_CONFIG_DIR") {
         return Ok(PathBuf::from(dir));
     }
-    if let Some(dir) = env.var("XDG_CONFIG_HOME") {
-        return Ok(Path::new(dir).join("gandi"));
+    if let Some(dir) = env.var("XDG_CONFIG_HOME").map(Path::new) {
+        if dir.is_absolute() {
+            return Ok(dir.join("gandi"));
+        }
     }
     match &env.home {
         Some(home) => Ok(home.join(".config").join("gandi")),
