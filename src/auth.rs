@@ -12,6 +12,11 @@ use crate::protocol::valid_profile;
 /// The most a token file may weigh; anything larger is not a token.
 const MAX_TOKEN_FILE_BYTES: u64 = 16 * 1024;
 
+/// The shortest value taken as a token. Gandi's tokens are about 40
+/// characters; a shorter value is a slip (a placeholder, a word), and
+/// guarding it would blank out ordinary text of the reply.
+pub const MIN_TOKEN_LEN: usize = 8;
+
 /// How the secret is presented to Gandi.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scheme {
@@ -36,15 +41,24 @@ impl Scheme {
 pub struct Token(String);
 
 impl Token {
-    /// Checks a raw value (already trimmed) and wraps it.
+    /// Checks a value (already through [`normalize`]) and wraps it.
     fn parse(raw: &str, source: &str) -> SkillResult<Token> {
-        if raw
+        let problem = if raw.chars().count() < MIN_TOKEN_LEN {
+            Some(format!(
+                "is shorter than {MIN_TOKEN_LEN} characters, which no Gandi token is"
+            ))
+        } else if raw
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
         {
+            Some("contains whitespace, control or non-ASCII characters inside it".to_string())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
             return Err(SkillError::new(
                 ErrorCode::MalformedToken,
-                format!("the credential from {source} contains whitespace, control or non-ASCII characters inside it"),
+                format!("the credential from {source} {problem}"),
             )
             .with_detail("credential_source", source)
             .with_hint("store the token again with scripts/setup_token.sh (it must be one line with no spaces)"));

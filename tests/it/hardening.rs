@@ -6,6 +6,8 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use serde_json::Value;
+
 use crate::fake::{FakeGandi, TOKEN_FULL};
 use crate::support::Skill;
 
@@ -61,4 +63,72 @@ fn setup_token_ignores_a_relative_xdg_config_home_too() {
         TOKEN_FULL
     );
     assert!(!cwd.path().join("relative-xdg").exists());
+}
+
+/// The keys of every object in `v`, recursively, in order.
+fn keys_of(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                out.push(k.clone());
+                keys_of(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| keys_of(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn a_token_spelling_a_key_or_an_envelope_word_leaves_the_reply_whole() {
+    let fake = FakeGandi::start();
+    // Implausibly short tokens are refused when read, before any request.
+    for token in ["status", "error", "a", "Sh0rt!x"] {
+        let run = Skill::new(Some(&fake))
+            .env("GANDI_API_TOKEN", token)
+            .run(WHOAMI);
+        let err = run.assert_error("auth.malformed_token", 4);
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("shorter than 8 characters"),
+            "{token}: {err}"
+        );
+        assert_eq!(run.reply["status"], "error", "{token}: {}", run.stdout);
+        assert_eq!(run.reply["action"], "account.whoami", "{token}");
+        let mut keys = Vec::new();
+        keys_of(&run.reply, &mut keys);
+        assert!(
+            ["status", "action", "error", "code", "message", "hint", "details"]
+                .iter()
+                .all(|k| keys.iter().any(|have| have == k)),
+            "{token}: keys rewritten: {}",
+            run.stdout
+        );
+    }
+    assert!(fake.requests().is_empty(), "a refused token is never sent");
+    // Plausible tokens that spell a key or an error code: Gandi refuses
+    // them, and the reply keeps its shape and its code.
+    for token in ["http_status", "auth.invalid_token", "credential_source"] {
+        let run = Skill::new(Some(&fake))
+            .env("GANDI_API_TOKEN", token)
+            .run(WHOAMI);
+        let err = run.assert_error("auth.invalid_token", 4);
+        assert_eq!(err["http_status"], 401, "{token}: {}", run.stdout);
+        assert_eq!(
+            run.reply["meta"], Value::Null,
+            "an error reply has no meta"
+        );
+        for field in ["message", "hint"] {
+            let text = err[field].as_str().unwrap_or("");
+            assert!(!text.contains(token), "{token} in {field}: {text}");
+        }
+    }
+    // A token spelling a key of an ok reply, with no request at all.
+    let run = Skill::new(Some(&fake))
+        .env("GANDI_API_TOKEN", "warnings")
+        .run(r#"{"action":"describe"}"#);
+    run.assert_ok();
+    assert!(run.reply["warnings"].is_array(), "{}", run.stdout);
 }
