@@ -35,6 +35,15 @@ impl Scheme {
     }
 }
 
+/// A credential value as it is meant: without a leading byte-order mark
+/// (Windows editors write one), nor blank space or NUL bytes around it (a
+/// file padded by a tool). The reader and the output guard both go through
+/// here, so the guard always knows the very value the reader would use.
+pub fn normalize(raw: &str) -> &str {
+    raw.trim_start_matches('\u{feff}')
+        .trim_matches(|c: char| c.is_whitespace() || c == '\0')
+}
+
 /// The secret. Its `Debug` and `Display` never show it; the one way out is
 /// [`Token::authorization`], used by the HTTP client for the header.
 #[derive(Clone, PartialEq, Eq)]
@@ -71,18 +80,45 @@ impl Token {
         format!("{} {}", scheme.as_str(), self.0)
     }
 
-    /// Whether `text` contains the secret (for the last-line redaction of output).
+    /// Whether `text` shows the secret (for the last-line redaction of output).
     pub fn appears_in(&self, text: &str) -> bool {
-        !self.0.is_empty() && text.contains(&self.0)
+        self.shown_at(text).next().is_some()
     }
 
-    /// `text` with every occurrence of the secret replaced.
+    /// `text` with every showing of the secret replaced.
     pub fn redact(&self, text: &str) -> String {
-        if self.0.is_empty() {
-            text.to_string()
-        } else {
-            text.replace(&self.0, "[redacted]")
+        let mut out = String::with_capacity(text.len());
+        let mut from = 0;
+        for at in self.shown_at(text) {
+            out.push_str(&text[from..at]);
+            out.push_str("[redacted]");
+            from = at + self.0.len();
         }
+        out.push_str(&text[from..]);
+        out
+    }
+
+    /// Where the secret shows in `text`. A value of token length shows
+    /// wherever it occurs. A shorter one (refused when read, but the user's
+    /// all the same) shows where it stands as a word of its own, not inside
+    /// a longer run of letters and digits: a quoted value is caught, while
+    /// a stray `a` or `token` does not blank out every sentence.
+    fn shown_at<'t>(&'t self, text: &'t str) -> impl Iterator<Item = usize> + 't {
+        let short = self.0.len() < MIN_TOKEN_LEN;
+        let bounded = move |at: usize| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + self.0.len()..].chars().next();
+            !short
+                || ![before, after]
+                    .iter()
+                    .any(|c| c.is_some_and(|c| c.is_ascii_alphanumeric()))
+        };
+        let matches = (!self.0.is_empty()).then(|| text.match_indices(self.0.as_str()));
+        matches
+            .into_iter()
+            .flatten()
+            .map(|(at, _)| at)
+            .filter(move |at| bounded(*at))
     }
 }
 
@@ -104,9 +140,12 @@ impl fmt::Display for Token {
 /// pass the checks. The output guard redacts them even from replies made
 /// before any request (a token pasted into a parameter, an insecure file).
 ///
+/// Each value is normalized exactly as the reader does ([`normalize`]), so
+/// the guard holds the very token a BOM- or NUL-padded file stands for.
 /// Only regular files of token size are read (never a FIFO or a device), and
-/// only token-like pieces are kept, so that a stray word in a file never
-/// blanks out ordinary text. Never fails.
+/// of a value with spaces inside (a note, never a usable token) only the
+/// token-like pieces are kept, so that its words never blank out ordinary
+/// text. Never fails.
 pub fn visible_secrets(env: &Env, selection: Option<&Selection>) -> Vec<Token> {
     let mut raw: Vec<String> = [
         "GANDI_API_TOKEN",
@@ -143,12 +182,14 @@ pub fn visible_secrets(env: &Env, selection: Option<&Selection>) -> Vec<Token> {
     }
     let mut found: Vec<Token> = Vec::new();
     for value in &raw {
-        // The whole value is meant to be a token, whatever its shape; a
-        // piece of a value with spaces in it must look like one on its own.
-        let whole = value.trim();
-        let whole = (whole.len() >= 8 && !whole.contains(char::is_whitespace)).then_some(whole);
+        // The whole value, as the reader would take it, is meant to be a
+        // token whatever its shape or length (a short one is refused when
+        // read, but it is the user's secret all the same); a piece of a
+        // value with spaces in it must look like a token on its own.
+        let whole = normalize(value);
+        let whole = (!whole.is_empty() && !whole.contains(char::is_whitespace)).then_some(whole);
         let pieces = value
-            .split_whitespace()
+            .split(|c: char| c.is_whitespace() || c == '\0' || c == '\u{feff}')
             .filter(|p| looks_like_a_secret(p, 16));
         for part in whole.into_iter().chain(pieces) {
             let token = Token(part.to_string());
@@ -351,7 +392,7 @@ fn lookup(env: &Env, selection: &Selection) -> SkillResult<Credential> {
     };
     for (var, scheme) in [(token_var, Scheme::Bearer), (key_var, Scheme::Apikey)] {
         if let Some(raw) = env.var(var) {
-            let raw = raw.trim();
+            let raw = normalize(raw);
             if !raw.is_empty() {
                 let source = format!("env:{var}");
                 let token = Token::parse(raw, &source)?;
@@ -463,11 +504,11 @@ fn read_token_file(path: &Path) -> SkillResult<Option<(Token, u32)>> {
         )
         .with_hint("store the token again with scripts/setup_token.sh")
     })?;
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
+    let value = normalize(text);
+    if value.is_empty() {
         return Ok(None);
     }
-    Ok(Some((Token::parse(trimmed, &source)?, mode)))
+    Ok(Some((Token::parse(value, &source)?, mode)))
 }
 
 /// Where a renewed token goes: the file it came from, or, for a token from
@@ -587,6 +628,31 @@ mod tests {
         let t = Token("pat_secret".into());
         assert!(!format!("{t:?} {t}").contains("pat_secret"));
         assert_eq!(t.authorization(Scheme::Bearer), "Bearer pat_secret");
+    }
+
+    #[test]
+    fn a_short_secret_is_redacted_as_a_word_a_long_one_everywhere() {
+        let short = Token("a".into());
+        assert_eq!(
+            short.redact("a value: a, \"a\" (a.com) and data"),
+            "[redacted] value: [redacted], \"[redacted]\" ([redacted].com) and data"
+        );
+        assert!(!short.appears_in("the credential"));
+        let long = Token("pat_0123456789".into());
+        assert_eq!(
+            long.redact("xpat_0123456789y pat_0123456789"),
+            "x[redacted]y [redacted]"
+        );
+        assert_eq!(Token(String::new()).redact("text"), "text");
+    }
+
+    #[test]
+    fn normalize_drops_bom_nul_and_blanks_around_only() {
+        assert_eq!(normalize("\u{feff} tok en\r\n\0\0"), "tok en");
+        assert_eq!(normalize("\u{feff}\0\0\n"), "");
+        // Inside, a NUL stays, for the parser to refuse.
+        assert_eq!(normalize("tok\0en\0"), "tok\0en");
+        assert!(Token::parse(normalize("tok\0en_long"), "x").is_err());
     }
 
     #[test]

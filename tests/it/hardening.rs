@@ -116,10 +116,7 @@ fn a_token_spelling_a_key_or_an_envelope_word_leaves_the_reply_whole() {
             .run(WHOAMI);
         let err = run.assert_error("auth.invalid_token", 4);
         assert_eq!(err["http_status"], 401, "{token}: {}", run.stdout);
-        assert_eq!(
-            run.reply["meta"], Value::Null,
-            "an error reply has no meta"
-        );
+        assert_eq!(run.reply["meta"], Value::Null, "an error reply has no meta");
         for field in ["message", "hint"] {
             let text = err[field].as_str().unwrap_or("");
             assert!(!text.contains(token), "{token} in {field}: {text}");
@@ -131,4 +128,60 @@ fn a_token_spelling_a_key_or_an_envelope_word_leaves_the_reply_whole() {
         .run(r#"{"action":"describe"}"#);
     run.assert_ok();
     assert!(run.reply["warnings"].is_array(), "{}", run.stdout);
+}
+
+/// A request that quotes `token` back in a `request.invalid_params`.
+fn quoting(token: &str) -> String {
+    serde_json::json!({"action": "domains.get", "domain": token}).to_string()
+}
+
+#[test]
+fn the_guard_sees_the_token_the_reader_would_use() {
+    let fake = FakeGandi::start();
+    // A short token is refused when read, yet never echoed when quoted.
+    let short = "Sh0rt!x";
+    let run = Skill::new(Some(&fake))
+        .env("GANDI_API_TOKEN", short)
+        .secret(short)
+        .run(&quoting(short));
+    run.assert_error("request.invalid_params", 2);
+    assert!(run.stdout.contains("[redacted]"), "{}", run.stdout);
+
+    // A token file written with a BOM, or padded with NUL bytes: the reader
+    // uses the bare token, and the guard redacts that bare token.
+    let token = "pat_e3b0c44298fc1c149afbf4c8996fb92427ae41e4";
+    for content in [
+        format!("\u{feff}{token}\n"),
+        format!("{token}\0\0\0"),
+        format!("\u{feff}  {token}\r\n\0"),
+    ] {
+        let skill = Skill::new(Some(&fake)).secret(token);
+        let path = skill.config_dir().join("api_token");
+        std::fs::create_dir_all(skill.config_dir()).expect("mkdir");
+        std::fs::write(&path, &content).expect("write");
+        crate::support::set_mode(&path, 0o600);
+        let run = skill.run(&quoting(token));
+        run.assert_error("request.invalid_params", 2);
+        assert!(
+            run.stdout.contains("[redacted]"),
+            "{:?}: {}",
+            content,
+            run.stdout
+        );
+        // The very value the guard held is the one sent to Gandi.
+        fake.with_state(|s| {
+            s.add_token(
+                token,
+                crate::fake::TokenSpec::bearer("bom", &crate::fake::ALL_SCOPES, 86_400),
+            )
+        });
+        fake.clear_requests();
+        skill.run(WHOAMI).assert_ok();
+        let auth: Vec<String> = fake
+            .requests()
+            .iter()
+            .map(|r| r.header("authorization").unwrap_or("").to_string())
+            .collect();
+        assert_eq!(auth, vec![format!("Bearer {token}")], "{content:?}");
+    }
 }
