@@ -17,6 +17,11 @@ const MAX_TOKEN_FILE_BYTES: u64 = 16 * 1024;
 /// guarding it would blank out ordinary text of the reply.
 pub const MIN_TOKEN_LEN: usize = 8;
 
+/// The longest value taken as a token: what a token file can hold with its
+/// final newline, so that whatever is accepted here can be stored and read
+/// back.
+pub const MAX_TOKEN_LEN: usize = MAX_TOKEN_FILE_BYTES as usize - 1;
+
 /// How the secret is presented to Gandi.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scheme {
@@ -44,6 +49,29 @@ pub fn normalize(raw: &str) -> &str {
         .trim_matches(|c: char| c.is_whitespace() || c == '\0')
 }
 
+/// What makes a (normalized) value unusable as a token, as the end of a
+/// sentence about it; `None` when it is fine. One rule set for every token,
+/// read or received.
+fn shape_problem(raw: &str) -> Option<String> {
+    if raw.chars().count() < MIN_TOKEN_LEN {
+        Some(format!(
+            "is shorter than {MIN_TOKEN_LEN} characters, which no Gandi token is"
+        ))
+    } else if raw.len() > MAX_TOKEN_LEN {
+        Some(format!(
+            "is {} bytes long: more than the {MAX_TOKEN_LEN} a token file can hold",
+            raw.len()
+        ))
+    } else if raw
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
+    {
+        Some("contains whitespace, control or non-ASCII characters inside it".to_string())
+    } else {
+        None
+    }
+}
+
 /// The secret. Its `Debug` and `Display` never show it; the one way out is
 /// [`Token::authorization`], used by the HTTP client for the header.
 #[derive(Clone, PartialEq, Eq)]
@@ -52,27 +80,15 @@ pub struct Token(String);
 impl Token {
     /// Checks a value (already through [`normalize`]) and wraps it.
     fn parse(raw: &str, source: &str) -> SkillResult<Token> {
-        let problem = if raw.chars().count() < MIN_TOKEN_LEN {
-            Some(format!(
-                "is shorter than {MIN_TOKEN_LEN} characters, which no Gandi token is"
-            ))
-        } else if raw
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
-        {
-            Some("contains whitespace, control or non-ASCII characters inside it".to_string())
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            return Err(SkillError::new(
+        match shape_problem(raw) {
+            Some(problem) => Err(SkillError::new(
                 ErrorCode::MalformedToken,
                 format!("the credential from {source} {problem}"),
             )
             .with_detail("credential_source", source)
-            .with_hint("store the token again with scripts/setup_token.sh (it must be one line with no spaces)"));
+            .with_hint("store the token again with scripts/setup_token.sh (it must be one line with no spaces)")),
+            None => Ok(Token(raw.to_string())),
         }
-        Ok(Token(raw.to_string()))
     }
 
     /// The `Authorization` header value. The only place the secret leaves.
@@ -530,8 +546,12 @@ pub fn renewal_target(env: &Env, credential: &Credential) -> SkillResult<PathBuf
 /// Returns the `.previous` path when one was kept, and the new token (so the
 /// output guard can redact it too). The secret is checked like any stored
 /// token before anything is written.
-pub fn store_token(path: &Path, secret: &str) -> SkillResult<(Option<PathBuf>, Token)> {
-    let token = Token::parse(secret.trim(), "Gandi's renewal answer")?;
+pub fn store_token(
+    path: &Path,
+    secret: &str,
+    guard: &mut Vec<Token>,
+) -> SkillResult<Option<PathBuf>> {
+    let token = check_renewed(path, secret, guard)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let fail = |what: &str, e: std::io::Error| {
         SkillError::new(
@@ -558,7 +578,34 @@ pub fn store_token(path: &Path, secret: &str) -> SkillResult<(Option<PathBuf>, T
     content.push(b'\n');
     write_private(&dir.join(format!(".{name}.tmp")), &content, path)
         .map_err(|e| fail("cannot write in", e))?;
-    Ok((kept, token))
+    Ok(kept)
+}
+
+/// Hands Gandi's new secret to the output guard first, whatever its shape,
+/// then checks it with the very rules a stored token must pass: a value the
+/// next run would refuse is never stored, and the old token stays in place.
+fn check_renewed(target: &Path, secret: &str, guard: &mut Vec<Token>) -> SkillResult<Token> {
+    let value = normalize(secret);
+    let pieces = value
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|p| p.len() >= MIN_TOKEN_LEN);
+    for piece in std::iter::once(value).chain(pieces) {
+        if !piece.is_empty() {
+            guard.push(Token(piece.to_string()));
+        }
+    }
+    match shape_problem(value) {
+        None => Ok(Token(value.to_string())),
+        Some(problem) => Err(SkillError::new(
+            ErrorCode::UnexpectedResponse,
+            format!(
+                "the token in Gandi's renewal answer {problem}, so no later run could use it; nothing was stored: {} still holds the token in use",
+                target.display()
+            ),
+        )
+        .with_detail("token_file", target.display().to_string())
+        .with_hint("the token in use stays valid until its own expiry: check it with {\"action\":\"token.check\"}; if a new one is needed, create it at the Gandi admin PAT page and store it with scripts/setup_token.sh")),
+    }
 }
 
 /// Writes `bytes` to `tmp` (mode 0600, created fresh) and renames it to `dest`.

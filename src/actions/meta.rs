@@ -312,12 +312,8 @@ pub fn token_renew(ctx: &mut Ctx, p: TokenRenewParams) -> SkillResult<Done<Token
         )
         .with_hint("check the token's state with {\"action\":\"token.check\"}"));
     }
-    let stored = crate::auth::store_token(&target, secret);
-    // Whatever happens next, the new secret is redacted from the output too.
-    if let Ok((_, token)) = &stored {
-        ctx.secrets.push(token.clone());
-    }
-    let (previous, _) = stored?;
+    // The new secret goes to the output guard before anything else happens.
+    let previous = crate::auth::store_token(&target, secret, &mut ctx.secrets)?;
     if cred.file.is_none() {
         ctx.warnings.push(format!(
             "the new token is in {}; {} still holds the old one: unset it (or update it) so the new token is used",

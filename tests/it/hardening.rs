@@ -185,3 +185,52 @@ fn the_guard_sees_the_token_the_reader_would_use() {
         assert_eq!(auth, vec![format!("Bearer {token}")], "{content:?}");
     }
 }
+
+const RENEW: &str = r#"{"action":"token.renew","confirm":true}"#;
+
+/// The POSTs the fake received.
+fn posts(fake: &FakeGandi) -> usize {
+    fake.requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count()
+}
+
+#[test]
+fn a_renewed_token_that_would_not_read_back_is_never_stored() {
+    let huge = "p".repeat(20_000);
+    let spaced = "pat_renewed 0123456789abcdef0123456789";
+    let control = "pat_renewed\u{1}0123456789abcdef0123456789";
+    for odd in [huge.as_str(), "short", spaced, control] {
+        let fake = FakeGandi::start();
+        fake.with_state(|s| s.renewal_secrets.push(odd.to_string()));
+        let skill = Skill::new(Some(&fake))
+            .token_file("api_token", TOKEN_FULL, 0o600)
+            .secret(if odd.len() > 8 { odd } else { TOKEN_FULL });
+        let run = skill.run(RENEW);
+        let err = run.assert_error("api.unexpected_response", 1);
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("nothing was stored"),
+            "{err}"
+        );
+        assert_eq!(posts(&fake), 1);
+        // The token in use stays in place, nothing else was written, and
+        // the next run still works with it.
+        let dir = skill.config_dir();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("api_token")).expect("token file"),
+            format!("{TOKEN_FULL}\n")
+        );
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .expect("config dir")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| !n.ends_with(".lock"))
+            .collect();
+        files.sort();
+        assert_eq!(files, vec!["api_token"], "{}", odd.len());
+        skill.run(r#"{"action":"token.check"}"#).assert_ok();
+    }
+}

@@ -22,6 +22,9 @@ pub struct State {
     pub zones: BTreeMap<String, Zone>,
     /// Snapshots per zone fqdn, oldest first.
     pub snapshots: BTreeMap<String, Vec<Snapshot>>,
+    /// The secrets the next PAT renewals hand out, in order (a test's odd
+    /// answer); when empty, each renewal makes a random one.
+    pub renewal_secrets: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
