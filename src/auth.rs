@@ -152,8 +152,8 @@ impl fmt::Display for Token {
 
 /// Every secret this run could hold besides the credential in use: the
 /// values of the credential variables and the contents of the token files
-/// the selection (and the default one) points to, whether or not they would
-/// pass the checks. The output guard redacts them even from replies made
+/// the selection (and the default one) points to (`.previous` copies and
+/// renewal fallbacks included), whether or not they would pass the checks. The output guard redacts them even from replies made
 /// before any request (a token pasted into a parameter, an insecure file).
 ///
 /// Each value is normalized exactly as the reader does ([`normalize`]), so
@@ -179,12 +179,27 @@ pub fn visible_secrets(env: &Env, selection: Option<&Selection>) -> Vec<Token> {
             continue;
         };
         // `.previous` holds the token a renewal replaced: still a secret.
-        for file in [
+        // A renewal that could not store its token left it in a visible
+        // `api_token.renewed-*` file for the user to move into place.
+        let fallbacks: Vec<String> = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .filter(|n| n.starts_with("api_token.renewed-"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let fixed = [
             "api_token",
             "api_key",
             "api_token.previous",
             "api_key.previous",
-        ] {
+        ];
+        for file in fixed
+            .iter()
+            .copied()
+            .chain(fallbacks.iter().map(String::as_str))
+        {
             let path = dir.join(file);
             let readable = std::fs::metadata(&path)
                 .is_ok_and(|m| m.is_file() && m.len() <= MAX_TOKEN_FILE_BYTES);
@@ -541,44 +556,193 @@ pub fn renewal_target(env: &Env, credential: &Credential) -> SkillResult<PathBuf
     }
 }
 
-/// Stores a new secret at `path` atomically with mode 0600 (temp file in the
-/// same folder, then rename); an existing file is kept as `<name>.previous`.
-/// Returns the `.previous` path when one was kept, and the new token (so the
-/// output guard can redact it too). The secret is checked like any stored
-/// token before anything is written.
-pub fn store_token(
-    path: &Path,
-    secret: &str,
-    guard: &mut Vec<Token>,
-) -> SkillResult<Option<PathBuf>> {
-    let token = check_renewed(path, secret, guard)?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let fail = |what: &str, e: std::io::Error| {
-        SkillError::new(
-            ErrorCode::ConfigInvalid,
-            format!("the token was renewed but could not be stored: {what} {}: {}", dir.display(), e.kind()),
-        )
-        .with_hint("the previous token stays valid until its own expiry; fix the folder's permissions and renew again, or create a token at the Gandi admin PAT page and run scripts/setup_token.sh")
-    };
-    create_private_dir(dir).map_err(|e| fail("cannot create", e))?;
-    let name = path
+/// A renewal's hold on its token file, taken before Gandi is asked for a
+/// new token: the folder exists and lets a new file be created and renamed
+/// in it, and the token file and its `.previous` copy are plain files (or
+/// absent). So a token Gandi issues is not lost to a folder that cannot
+/// take it. Get one with [`prepare_renewal`]; spend it with
+/// [`RenewalSlot::store`].
+pub struct RenewalSlot {
+    target: PathBuf,
+    dir: PathBuf,
+    name: String,
+}
+
+/// Checks, before any request, that a renewed token can be stored at
+/// `target` (see [`RenewalSlot`]). Creates the folder (0700) if needed.
+pub fn prepare_renewal(target: &Path) -> SkillResult<RenewalSlot> {
+    let dir = target.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let name = target
         .file_name()
         .and_then(|n| n.to_str())
-        .unwrap_or("api_token");
-    let previous = dir.join(format!("{name}.previous"));
-    let kept = if path.is_file() {
-        let old = std::fs::read(path).map_err(|e| fail("cannot read the old token in", e))?;
-        write_private(&dir.join(format!(".{name}.previous.tmp")), &old, &previous)
-            .map_err(|e| fail("cannot keep the old token in", e))?;
-        Some(previous)
-    } else {
-        None
+        .unwrap_or("api_token")
+        .to_string();
+    let refuse = |why: String| {
+        SkillError::new(
+            ErrorCode::ConfigInvalid,
+            format!(
+                "token.renew cannot store a new token in {}: {why}; nothing was sent to Gandi",
+                target.display()
+            ),
+        )
+        .with_detail("token_file", target.display().to_string())
+        .with_hint(format!(
+            "make {} a folder of the user's own that they can write in (or point GANDI_CONFIG_DIR at one), then renew again; the token in use stays valid until its own expiry",
+            dir.display()
+        ))
     };
-    let mut content = token.0.clone().into_bytes();
-    content.push(b'\n');
-    write_private(&dir.join(format!(".{name}.tmp")), &content, path)
-        .map_err(|e| fail("cannot write in", e))?;
-    Ok(kept)
+    create_private_dir(&dir)
+        .map_err(|e| refuse(format!("the folder cannot be created ({})", e.kind())))?;
+    let previous = dir.join(format!("{name}.previous"));
+    for path in [target, previous.as_path()] {
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            return Err(refuse(format!("{} is not a regular file", path.display())));
+        }
+    }
+    // The very steps a store takes: a fresh private file, then a rename.
+    let probe = || -> std::io::Result<()> {
+        let tmp = create_private_unique(&dir, &name, "probe", b"")?;
+        let mut renamed = tmp.clone().into_os_string();
+        renamed.push(".renamed");
+        let renamed = PathBuf::from(renamed);
+        let moved = std::fs::rename(&tmp, &renamed);
+        let _ = std::fs::remove_file(if moved.is_ok() { &renamed } else { &tmp });
+        moved
+    };
+    probe().map_err(|e| {
+        refuse(format!(
+            "a file cannot be created and renamed in {} ({})",
+            dir.display(),
+            e.kind()
+        ))
+    })?;
+    Ok(RenewalSlot {
+        target: target.to_path_buf(),
+        dir,
+        name,
+    })
+}
+
+impl RenewalSlot {
+    /// Stores Gandi's new secret atomically with mode 0600 (a fresh temp
+    /// file beside it, then a rename); the file it replaces is kept as
+    /// `<name>.previous`. The secret goes to the output guard first, and is
+    /// checked like any stored token before anything is written. Returns
+    /// the `.previous` path when one was kept.
+    ///
+    /// Should storing still fail, the new token is written to a fallback
+    /// file beside it (0600), and the error names that path, never the value.
+    pub fn store(self, secret: &str, guard: &mut Vec<Token>) -> SkillResult<Option<PathBuf>> {
+        let token = check_renewed(&self.target, secret, guard)?;
+        let mut content = token.0.clone().into_bytes();
+        content.push(b'\n');
+        let stored = (|| -> Result<Option<PathBuf>, (&str, std::io::Error)> {
+            let kept = if self.target.is_file() {
+                let previous = self.dir.join(format!("{}.previous", self.name));
+                let old = std::fs::read(&self.target).map_err(|e| ("reading the old token", e))?;
+                self.replace(&previous, &old)
+                    .map_err(|e| ("keeping the old token", e))?;
+                Some(previous)
+            } else {
+                None
+            };
+            self.replace(&self.target, &content)
+                .map_err(|e| ("writing the new token", e))?;
+            Ok(kept)
+        })();
+        let (step, e) = match stored {
+            Ok(kept) => return Ok(kept),
+            Err(failed) => failed,
+        };
+        let fallback = create_private_unique(&self.dir, &self.name, "renewed", &content);
+        let target = self.target.display().to_string();
+        Err(match fallback {
+            Ok(path) => SkillError::new(
+                ErrorCode::ConfigInvalid,
+                format!(
+                    "Gandi issued a new token, but {step} in {target} failed ({}); the new token was written to {} instead (mode 0600), and {target} was left as it was",
+                    e.kind(),
+                    path.display()
+                ),
+            )
+            .with_detail("token_file", target.clone())
+            .with_detail("fallback_file", path.display().to_string())
+            .with_hint(format!(
+                "the user moves it into place once {target} can be written: `mv {} {target}` in their own terminal (never paste the token into chat); the token in use stays valid until its own expiry",
+                path.display()
+            )),
+            Err(e2) => SkillError::new(
+                ErrorCode::ConfigInvalid,
+                format!(
+                    "Gandi issued a new token, but {step} in {target} failed ({}) and no file beside it could hold it either ({}): the new token could not be kept",
+                    e.kind(),
+                    e2.kind()
+                ),
+            )
+            .with_detail("token_file", target)
+            .with_hint("the token in use stays valid until its own expiry: fix the folder, then renew again"),
+        })
+    }
+
+    /// Writes `bytes` to a fresh private temp file beside `dest`, then
+    /// renames it over `dest`; the temp file never outlives a failure.
+    fn replace(&self, dest: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let tmp = create_private_unique(&self.dir, &self.name, "tmp", bytes)?;
+        std::fs::rename(&tmp, dest).inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+    }
+}
+
+/// Creates `<dir>/[.]<name>.<what>-<unique>` afresh (mode 0600, never over
+/// an existing file) holding `bytes`, synced to disk. Temp files (`tmp`,
+/// `probe`) are hidden; a `renewed` fallback is meant to be seen. Unique
+/// names, so that overlapping runs never write into each other's file.
+fn create_private_unique(
+    dir: &Path,
+    name: &str,
+    what: &str,
+    bytes: &[u8],
+) -> std::io::Result<PathBuf> {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let hidden = if what == "renewed" { "" } else { "." };
+    let mut tries = 0;
+    loop {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let unique = format!(
+            "{}-{nanos}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = dir.join(format!("{hidden}{name}.{what}-{unique}"));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(&path) {
+            Ok(mut file) => {
+                let written = file.write_all(bytes).and_then(|()| file.sync_all());
+                drop(file);
+                return match written {
+                    Ok(()) => Ok(path),
+                    Err(e) => {
+                        let _ = std::fs::remove_file(&path);
+                        Err(e)
+                    }
+                };
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 8 => tries += 1,
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Hands Gandi's new secret to the output guard first, whatever its shape,
@@ -606,24 +770,6 @@ fn check_renewed(target: &Path, secret: &str, guard: &mut Vec<Token>) -> SkillRe
         .with_detail("token_file", target.display().to_string())
         .with_hint("the token in use stays valid until its own expiry: check it with {\"action\":\"token.check\"}; if a new one is needed, create it at the Gandi admin PAT page and store it with scripts/setup_token.sh")),
     }
-}
-
-/// Writes `bytes` to `tmp` (mode 0600, created fresh) and renames it to `dest`.
-fn write_private(tmp: &Path, bytes: &[u8], dest: &Path) -> std::io::Result<()> {
-    use std::io::Write;
-    let _ = std::fs::remove_file(tmp);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(tmp, dest)
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {

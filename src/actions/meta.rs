@@ -293,6 +293,8 @@ pub fn token_renew(ctx: &mut Ctx, p: TokenRenewParams) -> SkillResult<Done<Token
     if let Some(stop) = ctx.gate(message, &preview)? {
         return Ok(stop);
     }
+    // Before Gandi issues anything: the new token must have a place to go.
+    let slot = crate::auth::prepare_renewal(&target)?;
     let mut body = serde_json::Map::new();
     if let Some(at) = &p.expires_at {
         body.insert("expires_at".into(), Value::from(at.as_str()));
@@ -313,7 +315,7 @@ pub fn token_renew(ctx: &mut Ctx, p: TokenRenewParams) -> SkillResult<Done<Token
         .with_hint("check the token's state with {\"action\":\"token.check\"}"));
     }
     // The new secret goes to the output guard before anything else happens.
-    let previous = crate::auth::store_token(&target, secret, &mut ctx.secrets)?;
+    let previous = slot.store(secret, &mut ctx.secrets)?;
     if cred.file.is_none() {
         ctx.warnings.push(format!(
             "the new token is in {}; {} still holds the old one: unset it (or update it) so the new token is used",

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::fake::{FakeGandi, TOKEN_FULL};
+use crate::fake::{FakeGandi, Fault, FaultKind, TOKEN_FULL};
 use crate::support::Skill;
 
 const WHOAMI: &str = r#"{"action":"account.whoami"}"#;
@@ -233,4 +233,165 @@ fn a_renewed_token_that_would_not_read_back_is_never_stored() {
         assert_eq!(files, vec!["api_token"], "{}", odd.len());
         skill.run(r#"{"action":"token.check"}"#).assert_ok();
     }
+}
+
+/// The files in `dir` (names), sorted.
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Whether this process may write where its permission bits say it may
+/// not (root may): then a read-only folder proves nothing.
+fn permission_bits_bind_us() -> bool {
+    let dir = tempfile::tempdir().expect("dir");
+    crate::support::set_mode(dir.path(), 0o500);
+    let bound = std::fs::write(dir.path().join("x"), "x").is_err();
+    crate::support::set_mode(dir.path(), 0o700);
+    bound
+}
+
+#[test]
+fn token_renew_checks_that_the_new_token_can_be_stored_before_asking_gandi() {
+    let fake = FakeGandi::start();
+    let refused = |skill: &Skill, what: &str| {
+        let run = skill.run(RENEW);
+        let err = run.assert_error("config.invalid", 4);
+        let message = err["message"].as_str().unwrap_or("");
+        assert!(
+            message.contains("nothing was sent to Gandi"),
+            "{what}: {message}"
+        );
+        assert_eq!(posts(&fake), 0, "{what}: Gandi was asked anyway");
+        err.clone()
+    };
+    // A config folder under /proc, where nothing can be created.
+    let skill =
+        Skill::with_env_token(&fake, TOKEN_FULL).env("GANDI_CONFIG_DIR", "/proc/gandi-skill");
+    refused(&skill, "/proc");
+    // The token file is a folder.
+    let skill = Skill::with_env_token(&fake, TOKEN_FULL);
+    std::fs::create_dir_all(skill.config_dir().join("api_token")).expect("mkdir");
+    let err = refused(&skill, "api_token folder");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("is not a regular file"),
+        "{err}"
+    );
+    // Where the old token would be kept is a folder.
+    let skill = Skill::new(Some(&fake)).token_file("api_token", TOKEN_FULL, 0o600);
+    std::fs::create_dir_all(skill.config_dir().join("api_token.previous")).expect("mkdir");
+    refused(&skill, ".previous folder");
+    assert_eq!(
+        std::fs::read_to_string(skill.config_dir().join("api_token")).expect("token"),
+        format!("{TOKEN_FULL}\n")
+    );
+    // A read-only folder (only meaningful when the bits bind us: not as root).
+    if permission_bits_bind_us() {
+        let skill = Skill::new(Some(&fake)).token_file("api_token", TOKEN_FULL, 0o600);
+        crate::support::set_mode(&skill.config_dir(), 0o500);
+        refused(&skill, "read-only folder");
+        crate::support::set_mode(&skill.config_dir(), 0o700);
+        assert_eq!(files_in(&skill.config_dir()), vec!["api_token"]);
+    }
+    // Nothing was left behind by the checks.
+    let skill = Skill::with_env_token(&fake, TOKEN_FULL);
+    std::fs::create_dir_all(skill.config_dir().join("api_token")).expect("mkdir");
+    refused(&skill, "again");
+    assert!(
+        files_in(&skill.config_dir())
+            .iter()
+            .all(|n| n == "api_token" || n.ends_with(".lock")),
+        "{:?}",
+        files_in(&skill.config_dir())
+    );
+}
+
+#[test]
+fn a_renewed_token_that_cannot_be_stored_goes_to_a_named_fallback_file() {
+    let fake = FakeGandi::start();
+    let before: Vec<String> = fake.with_state(|s| s.tokens.keys().cloned().collect());
+    fake.inject(Fault::on(
+        "POST",
+        "/v5/organization/access-tokens",
+        1,
+        FaultKind::Stall { millis: 1500 },
+    ));
+    let skill = Skill::with_env_token(&fake, TOKEN_FULL);
+    let dir = skill.config_dir();
+    let run = std::thread::scope(|scope| {
+        let running = scope.spawn(|| skill.run(RENEW));
+        // While Gandi works on it, the place the token goes turns into a
+        // folder (a user's mistake, another program): storing now fails.
+        let waited = std::time::Instant::now();
+        while posts(&fake) == 0 {
+            assert!(waited.elapsed() < std::time::Duration::from_secs(20));
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::fs::create_dir_all(dir.join("api_token")).expect("mkdir");
+        running.join().expect("run")
+    });
+    let issued: Vec<String> = fake.with_state(|s| {
+        s.tokens
+            .keys()
+            .filter(|k| !before.contains(k))
+            .cloned()
+            .collect()
+    });
+    assert_eq!(issued.len(), 1, "Gandi issued one token");
+    assert!(!run.stdout.contains(&issued[0]), "{}", run.stdout);
+    let err = run.assert_error("config.invalid", 4);
+    let fallback = Path::new(
+        err["details"]["fallback_file"]
+            .as_str()
+            .expect("fallback_file"),
+    );
+    assert_eq!(fallback.parent(), Some(dir.as_path()));
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains(&fallback.display().to_string()),
+        "{err}"
+    );
+    assert!(
+        err["hint"]
+            .as_str()
+            .unwrap_or("")
+            .contains(&format!("mv {}", fallback.display())),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(fallback).expect("fallback"),
+        format!("{}\n", issued[0])
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(fallback)
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // No hidden temp file is left to hold a secret nobody knows about.
+    assert!(
+        files_in(&dir).iter().all(|n| !n.starts_with('.')),
+        "{:?}",
+        files_in(&dir)
+    );
+    assert_eq!(posts(&fake), 1);
+    // Later runs guard the token waiting in the fallback file too.
+    let run = skill.secret(&issued[0]).run(&quoting(&issued[0]));
+    run.assert_error("request.invalid_params", 2);
+    assert!(run.stdout.contains("[redacted]"), "{}", run.stdout);
 }
