@@ -556,21 +556,33 @@ pub fn renewal_target(env: &Env, credential: &Credential) -> SkillResult<PathBuf
     }
 }
 
+/// How long a renewal waits for another one on the same token file to
+/// finish before it gives up (without asking Gandi for anything).
+const RENEWAL_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// A renewal's hold on its token file, taken before Gandi is asked for a
 /// new token: the folder exists and lets a new file be created and renamed
-/// in it, and the token file and its `.previous` copy are plain files (or
-/// absent). So a token Gandi issues is not lost to a folder that cannot
-/// take it. Get one with [`prepare_renewal`]; spend it with
-/// [`RenewalSlot::store`].
+/// in it, the token file and its `.previous` copy are plain files (or
+/// absent), and this run alone holds the exclusive lock on `<name>.lock`
+/// beside them until the slot is dropped. So a token Gandi issues is lost
+/// neither to a folder that cannot take it nor to an overlapping renewal.
+/// Get one with [`prepare_renewal`]; spend it with [`RenewalSlot::store`].
 pub struct RenewalSlot {
     target: PathBuf,
     dir: PathBuf,
     name: String,
+    /// Held open for the lock's sake: closing it (or the process ending,
+    /// even by a crash) releases the lock.
+    _lock: std::fs::File,
 }
 
 /// Checks, before any request, that a renewed token can be stored at
-/// `target` (see [`RenewalSlot`]). Creates the folder (0700) if needed.
-pub fn prepare_renewal(target: &Path) -> SkillResult<RenewalSlot> {
+/// `target`, and takes the renewal lock (see [`RenewalSlot`]), waiting up
+/// to a few seconds for another renewal to finish. Creates the folder
+/// (0700) if needed. `in_use` is the token this run will renew when it was
+/// read from `target`: if another renewal replaced it meanwhile, this one
+/// stops rather than renew a token that is no longer the stored one.
+pub fn prepare_renewal(target: &Path, in_use: Option<&Token>) -> SkillResult<RenewalSlot> {
     let dir = target.parent().unwrap_or(Path::new(".")).to_path_buf();
     let name = target
         .file_name()
@@ -593,6 +605,35 @@ pub fn prepare_renewal(target: &Path) -> SkillResult<RenewalSlot> {
     };
     create_private_dir(&dir)
         .map_err(|e| refuse(format!("the folder cannot be created ({})", e.kind())))?;
+    let lock_path = dir.join(format!("{name}.lock"));
+    let lock = take_lock(&lock_path)
+        .map_err(|e| refuse(format!("its lock file {} cannot be used ({})", lock_path.display(), e.kind())))?
+        .ok_or_else(|| {
+            SkillError::new(
+                ErrorCode::Refused,
+                format!(
+                    "another token.renew is running for {} (it holds {}); nothing was sent to Gandi",
+                    target.display(),
+                    lock_path.display()
+                ),
+            )
+            .with_detail("token_file", target.display().to_string())
+            .with_hint("wait for it to finish, then check the token with {\"action\":\"token.check\"}; renew again only if it is still needed")
+        })?;
+    if let Some(expected) = in_use {
+        let now = read_token_file(target).ok().flatten().map(|(t, _)| t);
+        if now.as_ref() != Some(expected) {
+            return Err(SkillError::new(
+                ErrorCode::Refused,
+                format!(
+                    "the token in {} changed while this run waited for another renewal to finish; nothing was sent to Gandi",
+                    target.display()
+                ),
+            )
+            .with_detail("token_file", target.display().to_string())
+            .with_hint("the other renewal has stored its new token: check it with {\"action\":\"token.check\"}; renew again only if it is still needed"));
+        }
+    }
     let previous = dir.join(format!("{name}.previous"));
     for path in [target, previous.as_path()] {
         if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
@@ -620,7 +661,52 @@ pub fn prepare_renewal(target: &Path) -> SkillResult<RenewalSlot> {
         target: target.to_path_buf(),
         dir,
         name,
+        _lock: lock,
     })
+}
+
+/// Opens (creating it 0600, never truncating) the lock file and takes an
+/// exclusive `flock` on it, retrying for [`RENEWAL_LOCK_WAIT`]; `None` when
+/// another process still holds it then. The kernel drops the lock when its
+/// holder's file is closed, so a crashed run never blocks the next one. The
+/// lock file itself is never renamed or removed: locking the token file
+/// would not do, since each renewal replaces it with a new file.
+fn take_lock(path: &Path) -> std::io::Result<Option<std::fs::File>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path)?;
+    let started = std::time::Instant::now();
+    loop {
+        if try_lock(&file)? {
+            return Ok(Some(file));
+        }
+        if started.elapsed() >= RENEWAL_LOCK_WAIT {
+            return Ok(None);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[cfg(unix)]
+fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
+    use rustix::fs::{flock, FlockOperation};
+    match flock(file, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(true),
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Elsewhere than on Unix there is no lock: overlapping renewals are then
+/// only kept apart by their unique temp files.
+#[cfg(not(unix))]
+fn try_lock(_file: &std::fs::File) -> std::io::Result<bool> {
+    Ok(true)
 }
 
 impl RenewalSlot {

@@ -294,7 +294,8 @@ pub fn token_renew(ctx: &mut Ctx, p: TokenRenewParams) -> SkillResult<Done<Token
         return Ok(stop);
     }
     // Before Gandi issues anything: the new token must have a place to go.
-    let slot = crate::auth::prepare_renewal(&target)?;
+    let read_from_target = cred.file.is_some().then_some(&cred.token);
+    let slot = crate::auth::prepare_renewal(&target, read_from_target)?;
     let mut body = serde_json::Map::new();
     if let Some(at) = &p.expires_at {
         body.insert("expires_at".into(), Value::from(at.as_str()));

@@ -395,3 +395,156 @@ fn a_renewed_token_that_cannot_be_stored_goes_to_a_named_fallback_file() {
     run.assert_error("request.invalid_params", 2);
     assert!(run.stdout.contains("[redacted]"), "{}", run.stdout);
 }
+
+/// The secrets the fake issued besides those in `before`.
+fn issued_since(fake: &FakeGandi, before: &[String]) -> Vec<String> {
+    fake.with_state(|s| {
+        s.tokens
+            .keys()
+            .filter(|k| !before.contains(k))
+            .cloned()
+            .collect()
+    })
+}
+
+fn stall_renewals(fake: &FakeGandi, millis: u64) {
+    fake.inject(Fault::on(
+        "POST",
+        "/v5/organization/access-tokens",
+        1,
+        FaultKind::Stall { millis },
+    ));
+}
+
+/// Waits (bounded) until the fake has received `n` POSTs.
+fn wait_for_posts(fake: &FakeGandi, n: usize) {
+    let started = std::time::Instant::now();
+    while posts(fake) < n {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "no POST came"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn overlapping_renewals_ask_gandi_once_and_lose_no_token() {
+    let fake = FakeGandi::start();
+    let before: Vec<String> = fake.with_state(|s| s.tokens.keys().cloned().collect());
+    // The first renewal holds the lock longer than the others will wait.
+    stall_renewals(&fake, 5_000);
+    let skill = Skill::new(Some(&fake)).token_file("api_token", TOKEN_FULL, 0o600);
+    let runs: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..3).map(|_| scope.spawn(|| skill.run(RENEW))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("run"))
+            .collect()
+    });
+    assert_eq!(posts(&fake), 1, "only one run asked Gandi");
+    let issued = issued_since(&fake, &before);
+    assert_eq!(issued.len(), 1);
+    let ok: Vec<_> = runs.iter().filter(|r| r.status() == "ok").collect();
+    assert_eq!(ok.len(), 1, "{runs:?}");
+    for run in runs.iter().filter(|r| r.status() != "ok") {
+        let err = run.assert_error("safety.refused", 6);
+        let message = err["message"].as_str().unwrap_or("");
+        assert!(
+            message.contains("another token.renew is running")
+                && message.contains("nothing was sent to Gandi"),
+            "{message}"
+        );
+        assert!(!run.stdout.contains(&issued[0]));
+    }
+    let dir = skill.config_dir();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("api_token")).expect("token"),
+        format!("{}\n", issued[0])
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("api_token.previous")).expect("previous"),
+        format!("{TOKEN_FULL}\n")
+    );
+    assert_eq!(
+        files_in(&dir),
+        vec!["api_token", "api_token.lock", "api_token.previous"]
+    );
+}
+
+#[test]
+fn a_renewal_that_waited_for_another_does_not_renew_the_replaced_token() {
+    let fake = FakeGandi::start();
+    let before: Vec<String> = fake.with_state(|s| s.tokens.keys().cloned().collect());
+    stall_renewals(&fake, 1_000);
+    let skill = Skill::new(Some(&fake)).token_file("api_token", TOKEN_FULL, 0o600);
+    let (first, second) = std::thread::scope(|scope| {
+        let first = scope.spawn(|| skill.run(RENEW));
+        // The second starts while the first is with Gandi, and gets the
+        // lock once the first has stored its token.
+        wait_for_posts(&fake, 1);
+        let second = skill.run(RENEW);
+        (first.join().expect("run"), second)
+    });
+    first.assert_ok();
+    let err = second.assert_error("safety.refused", 6);
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("changed while this run waited"),
+        "{err}"
+    );
+    assert_eq!(posts(&fake), 1);
+    let issued = issued_since(&fake, &before);
+    let dir = skill.config_dir();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("api_token")).expect("token"),
+        format!("{}\n", issued[0])
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("api_token.previous")).expect("previous"),
+        format!("{TOKEN_FULL}\n")
+    );
+}
+
+#[test]
+fn a_renewal_that_crashed_holding_the_lock_does_not_block_the_next() {
+    let fake = FakeGandi::start();
+    stall_renewals(&fake, 15_000);
+    let skill = Skill::new(Some(&fake)).token_file("api_token", TOKEN_FULL, 0o600);
+    let home = skill
+        .config_dir()
+        .parent()
+        .and_then(Path::parent)
+        .expect("home")
+        .to_path_buf();
+    let mut crashing = Command::new(env!("CARGO_BIN_EXE_gandi-skill"))
+        .arg(RENEW)
+        .env_clear()
+        .env("HOME", &home)
+        .env("GANDI_API_URL", fake.url())
+        .env("GANDI_ID_URL", fake.url())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // It holds the lock while Gandi stalls; then it dies without a word.
+    wait_for_posts(&fake, 1);
+    crashing.kill().expect("kill");
+    crashing.wait().expect("wait");
+    let started = std::time::Instant::now();
+    let run = skill.run(RENEW);
+    run.assert_ok();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "the next renewal did not wait for a dead holder: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(posts(&fake), 2);
+    assert_eq!(
+        std::fs::read_to_string(skill.config_dir().join("api_token.previous")).expect("previous"),
+        format!("{TOKEN_FULL}\n")
+    );
+}
