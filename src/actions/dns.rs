@@ -285,6 +285,7 @@ fn target(ctx: &mut Ctx, domain: &str, name: &str, rtype: &str) -> SkillResult<T
     let zone = dns::zone_ascii(domain, "domain")?;
     let name = dns::relative_name(name, &zone, &mut ctx.warnings)?;
     let rtype = dns::check_type(rtype)?;
+    dns::check_alias_at_apex(&name, &rtype)?;
     if let Some(clash) = dns::cname_clash(&name, &rtype, &[]) {
         return Err(SkillError::new(ErrorCode::InvalidParams, clash)
             .with_detail("field", "type")
@@ -860,6 +861,7 @@ pub fn zone_apply(ctx: &mut Ctx, p: ZoneApplyParams) -> SkillResult<Done<DnsChan
         let name = dns::relative_name(&r.name, &zone, &mut ctx.warnings)
             .map_err(|e| rename_field(e, &field("name")))?;
         let rtype = dns::check_type(&r.rtype).map_err(|e| rename_field(e, &field("type")))?;
+        dns::check_alias_at_apex(&name, &rtype).map_err(|e| rename_field(e, &field("type")))?;
         let ttl = r
             .ttl
             .map(dns::check_ttl)

@@ -548,3 +548,106 @@ fn a_renewal_that_crashed_holding_the_lock_does_not_block_the_next() {
         format!("{TOKEN_FULL}\n")
     );
 }
+
+/// The requests other than GETs the fake received.
+fn writes(fake: &FakeGandi) -> Vec<String> {
+    fake.requests()
+        .iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+fn example_com_records(fake: &FakeGandi) -> Vec<crate::fake::state::Rrset> {
+    fake.with_state(|s| s.zones["example.com"].sorted())
+}
+
+#[test]
+fn an_alias_below_the_apex_is_refused_before_any_request() {
+    let fake = FakeGandi::start();
+    let skill = Skill::with_env_token(&fake, TOKEN_FULL);
+    let before = example_com_records(&fake);
+    let alias = r#""type":"ALIAS","values":["webredir.vip.gandi.net."]"#;
+    for (request, field) in [
+        (
+            format!(r#"{{"action":"dns.records.add","domain":"example.com","name":"shop",{alias}}}"#),
+            "type",
+        ),
+        (
+            format!(r#"{{"action":"dns.records.set","confirm":true,"domain":"example.com","name":"shop.example.com.",{alias}}}"#),
+            "type",
+        ),
+        (
+            format!(r#"{{"action":"dns.zone.apply","confirm":true,"domain":"example.com","mode":"merge","rrsets":[{{"name":"shop",{alias}}}]}}"#),
+            "rrsets[0].type",
+        ),
+        (
+            r#"{"action":"dns.zone.import","confirm":true,"domain":"example.com","mode":"merge","zone_text":"shop 300 IN ALIAS webredir.vip.gandi.net.\n"}"#.to_string(),
+            "zone_text",
+        ),
+    ] {
+        let run = skill.run(&request);
+        let err = run.assert_error("request.invalid_params", 2);
+        assert_eq!(err["details"]["field"], field, "{}", run.stdout);
+        let text = format!("{} {}", err["message"], err["details"]);
+        assert!(
+            text.contains("ALIAS") && text.contains("shop") && text.contains("apex"),
+            "{text}"
+        );
+        assert!(fake.requests().is_empty(), "{request}: Gandi was asked");
+    }
+    assert_eq!(example_com_records(&fake), before);
+    // At the apex, an ALIAS is what it is for.
+    skill
+        .run(&format!(r#"{{"action":"dns.records.set","confirm":true,"domain":"example.com","name":"@",{alias}}}"#))
+        .assert_ok();
+    assert!(
+        writes(&fake)
+            .last()
+            .is_some_and(|w| w.ends_with(" /v5/livedns/domains/example.com/records/%40/ALIAS")),
+        "{:?}",
+        writes(&fake)
+    );
+    assert!(example_com_records(&fake)
+        .iter()
+        .any(|r| r.name == "@" && r.rtype == "ALIAS"));
+}
+
+#[test]
+fn a_cname_clash_is_refused_before_gandi_would_refuse_it() {
+    let fake = FakeGandi::start();
+    let skill = Skill::with_env_token(&fake, TOKEN_FULL);
+    let before = example_com_records(&fake);
+    // `blog` holds an A, `www` a CNAME, the apex the usual records.
+    for (request, code) in [
+        (
+            r#"{"action":"dns.records.add","domain":"example.com","name":"blog","type":"CNAME","values":["example.net."]}"#,
+            "safety.refused",
+        ),
+        (
+            r#"{"action":"dns.records.add","domain":"example.com","name":"www","type":"TXT","values":["hello"]}"#,
+            "safety.refused",
+        ),
+        (
+            r#"{"action":"dns.records.add","domain":"example.com","name":"@","type":"CNAME","values":["example.net."]}"#,
+            "request.invalid_params",
+        ),
+        (
+            r#"{"action":"dns.zone.apply","confirm":true,"domain":"example.com","mode":"merge","rrsets":[{"name":"blog","type":"CNAME","values":["example.net."]}]}"#,
+            "safety.refused",
+        ),
+        (
+            r#"{"action":"dns.zone.apply","confirm":true,"domain":"example.com","mode":"merge","rrsets":[{"name":"www","type":"A","values":["192.0.2.9"]}]}"#,
+            "safety.refused",
+        ),
+        (
+            r#"{"action":"dns.zone.import","confirm":true,"domain":"example.com","mode":"merge","zone_text":"blog IN CNAME example.net.\n"}"#,
+            "safety.refused",
+        ),
+    ] {
+        let run = skill.run(request);
+        assert_eq!(run.error_code(), code, "{request}: {}", run.stdout);
+        assert_eq!(writes(&fake), Vec::<String>::new(), "{request}");
+    }
+    assert_eq!(example_com_records(&fake), before);
+}
