@@ -73,6 +73,10 @@ fn route(req: &Req, state: &mut State, base: &str) -> Result<Response, Response>
             require(req, state, Some(DNS_R))?;
             livedns::list_zones(req, state, base)
         }
+        ("POST", ["v5", "livedns", "domains"]) => {
+            require(req, state, Some(DNS_W))?;
+            livedns::create_zone(req, state, base)
+        }
         ("GET", ["v5", "livedns", "domains", z]) => {
             require(req, state, Some(DNS_R))?;
             livedns::get_zone(state, base, &fqdn(z))
