@@ -754,8 +754,9 @@ impl RenewalSlot {
             .with_detail("token_file", target.clone())
             .with_detail("fallback_file", path.display().to_string())
             .with_hint(format!(
-                "the user moves it into place once {target} can be written: `mv {} {target}` in their own terminal (never paste the token into chat); the token in use stays valid until its own expiry",
-                path.display()
+                "the user moves it into place once {target} can be written: `mv {} {}` in their own terminal (never paste the token into chat); the token in use stays valid until its own expiry",
+                shell_quoted(&path.display().to_string()),
+                shell_quoted(&target)
             )),
             Err(e2) => SkillError::new(
                 ErrorCode::ConfigInvalid,
@@ -778,6 +779,11 @@ impl RenewalSlot {
             let _ = std::fs::remove_file(&tmp);
         })
     }
+}
+
+/// `text` as one single-quoted shell word, for a command the user copies.
+fn shell_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 /// Creates `<dir>/[.]<name>.<what>-<unique>` afresh (mode 0600, never over

@@ -364,10 +364,11 @@ fn a_renewed_token_that_cannot_be_stored_goes_to_a_named_fallback_file() {
         "{err}"
     );
     assert!(
-        err["hint"]
-            .as_str()
-            .unwrap_or("")
-            .contains(&format!("mv {}", fallback.display())),
+        err["hint"].as_str().unwrap_or("").contains(&format!(
+            "mv '{}' '{}'",
+            fallback.display(),
+            dir.join("api_token").display()
+        )),
         "{err}"
     );
     assert_eq!(
@@ -450,8 +451,11 @@ fn overlapping_renewals_ask_gandi_once_and_lose_no_token() {
     for run in runs.iter().filter(|r| r.status() != "ok") {
         let err = run.assert_error("safety.refused", 6);
         let message = err["message"].as_str().unwrap_or("");
+        // Refused while the first holds the lock (or, on a machine slow
+        // enough to start it late, once it sees the token replaced).
         assert!(
-            message.contains("another token.renew is running")
+            (message.contains("another token.renew is running")
+                || message.contains("changed while this run waited"))
                 && message.contains("nothing was sent to Gandi"),
             "{message}"
         );
@@ -534,14 +538,8 @@ fn a_renewal_that_crashed_holding_the_lock_does_not_block_the_next() {
     wait_for_posts(&fake, 1);
     crashing.kill().expect("kill");
     crashing.wait().expect("wait");
-    let started = std::time::Instant::now();
-    let run = skill.run(RENEW);
-    run.assert_ok();
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(3),
-        "the next renewal did not wait for a dead holder: {:?}",
-        started.elapsed()
-    );
+    // Were the dead run's lock still held, this would be refused.
+    skill.run(RENEW).assert_ok();
     assert_eq!(posts(&fake), 2);
     assert_eq!(
         std::fs::read_to_string(skill.config_dir().join("api_token.previous")).expect("previous"),
