@@ -16,8 +16,8 @@ A token already stored there is kept as api_token.previous.
                   (the default when GANDI_SANDBOX=1, as for gandi-skill)
   -h, --help      show this help
 
-Where it goes (<config> is $GANDI_CONFIG_DIR, else $XDG_CONFIG_HOME/gandi,
-else ~/.config/gandi):
+Where it goes (<config> is $GANDI_CONFIG_DIR, else $XDG_CONFIG_HOME/gandi
+when that is an absolute path, else ~/.config/gandi):
   <config>/api_token                         default
   <config>/profiles/NAME/api_token           --profile NAME
   <config>/sandbox/api_token                 --sandbox
@@ -74,7 +74,8 @@ fi
 
 if [[ -n ${GANDI_CONFIG_DIR:-} ]]; then
   config=$GANDI_CONFIG_DIR
-elif [[ -n ${XDG_CONFIG_HOME:-} ]]; then
+elif [[ ${XDG_CONFIG_HOME:-} == /* ]]; then
+  # A relative XDG_CONFIG_HOME is ignored (XDG spec), as gandi-skill does.
   config=$XDG_CONFIG_HOME/gandi
 else
   config=$HOME/.config/gandi

@@ -12,6 +12,16 @@ use crate::protocol::valid_profile;
 /// The most a token file may weigh; anything larger is not a token.
 const MAX_TOKEN_FILE_BYTES: u64 = 16 * 1024;
 
+/// The shortest value taken as a token. Gandi's tokens are about 40
+/// characters; a shorter value is a slip (a placeholder, a word), and
+/// guarding it would blank out ordinary text of the reply.
+pub const MIN_TOKEN_LEN: usize = 8;
+
+/// The longest value taken as a token: what a token file can hold with its
+/// final newline, so that whatever is accepted here can be stored and read
+/// back.
+pub const MAX_TOKEN_LEN: usize = MAX_TOKEN_FILE_BYTES as usize - 1;
+
 /// How the secret is presented to Gandi.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scheme {
@@ -30,26 +40,55 @@ impl Scheme {
     }
 }
 
+/// A credential value as it is meant: without a leading byte-order mark
+/// (Windows editors write one), nor blank space or NUL bytes around it (a
+/// file padded by a tool). The reader and the output guard both go through
+/// here, so the guard always knows the very value the reader would use.
+pub fn normalize(raw: &str) -> &str {
+    raw.trim_start_matches('\u{feff}')
+        .trim_matches(|c: char| c.is_whitespace() || c == '\0')
+}
+
+/// What makes a (normalized) value unusable as a token, as the end of a
+/// sentence about it; `None` when it is fine. One rule set for every token,
+/// read or received.
+fn shape_problem(raw: &str) -> Option<String> {
+    if raw.chars().count() < MIN_TOKEN_LEN {
+        Some(format!(
+            "is shorter than {MIN_TOKEN_LEN} characters, which no Gandi token is"
+        ))
+    } else if raw.len() > MAX_TOKEN_LEN {
+        Some(format!(
+            "is {} bytes long: more than the {MAX_TOKEN_LEN} a token file can hold",
+            raw.len()
+        ))
+    } else if raw
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
+    {
+        Some("contains whitespace, control or non-ASCII characters inside it".to_string())
+    } else {
+        None
+    }
+}
+
 /// The secret. Its `Debug` and `Display` never show it; the one way out is
 /// [`Token::authorization`], used by the HTTP client for the header.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token(String);
 
 impl Token {
-    /// Checks a raw value (already trimmed) and wraps it.
+    /// Checks a value (already through [`normalize`]) and wraps it.
     fn parse(raw: &str, source: &str) -> SkillResult<Token> {
-        if raw
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
-        {
-            return Err(SkillError::new(
+        match shape_problem(raw) {
+            Some(problem) => Err(SkillError::new(
                 ErrorCode::MalformedToken,
-                format!("the credential from {source} contains whitespace, control or non-ASCII characters inside it"),
+                format!("the credential from {source} {problem}"),
             )
             .with_detail("credential_source", source)
-            .with_hint("store the token again with scripts/setup_token.sh (it must be one line with no spaces)"));
+            .with_hint("store the token again with scripts/setup_token.sh (it must be one line with no spaces)")),
+            None => Ok(Token(raw.to_string())),
         }
-        Ok(Token(raw.to_string()))
     }
 
     /// The `Authorization` header value. The only place the secret leaves.
@@ -57,9 +96,9 @@ impl Token {
         format!("{} {}", scheme.as_str(), self.0)
     }
 
-    /// Whether `text` contains the secret (for the last-line redaction of output).
+    /// Whether `text` shows the secret (for the last-line redaction of output).
     pub fn appears_in(&self, text: &str) -> bool {
-        !self.0.is_empty() && text.contains(&self.0)
+        self.shown_at(text).next().is_some()
     }
 
     /// A one-way digest of the secret (SHA-256, hex): it tells two tokens
@@ -74,13 +113,40 @@ impl Token {
         Token(value.to_string())
     }
 
-    /// `text` with every occurrence of the secret replaced.
+    /// `text` with every showing of the secret replaced.
     pub fn redact(&self, text: &str) -> String {
-        if self.0.is_empty() {
-            text.to_string()
-        } else {
-            text.replace(&self.0, "[redacted]")
+        let mut out = String::with_capacity(text.len());
+        let mut from = 0;
+        for at in self.shown_at(text) {
+            out.push_str(&text[from..at]);
+            out.push_str("[redacted]");
+            from = at + self.0.len();
         }
+        out.push_str(&text[from..]);
+        out
+    }
+
+    /// Where the secret shows in `text`. A value of token length shows
+    /// wherever it occurs. A shorter one (refused when read, but the user's
+    /// all the same) shows where it stands as a word of its own, not inside
+    /// a longer run of letters and digits: a quoted value is caught, while
+    /// a stray `a` or `token` does not blank out every sentence.
+    fn shown_at<'t>(&'t self, text: &'t str) -> impl Iterator<Item = usize> + 't {
+        let short = self.0.len() < MIN_TOKEN_LEN;
+        let bounded = move |at: usize| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + self.0.len()..].chars().next();
+            !short
+                || ![before, after]
+                    .iter()
+                    .any(|c| c.is_some_and(|c| c.is_ascii_alphanumeric()))
+        };
+        let matches = (!self.0.is_empty()).then(|| text.match_indices(self.0.as_str()));
+        matches
+            .into_iter()
+            .flatten()
+            .map(|(at, _)| at)
+            .filter(move |at| bounded(*at))
     }
 }
 
@@ -98,13 +164,16 @@ impl fmt::Display for Token {
 
 /// Every secret this run could hold besides the credential in use: the
 /// values of the credential variables and the contents of the token files
-/// the selection (and the default one) points to, whether or not they would
-/// pass the checks. The output guard redacts them even from replies made
+/// the selection (and the default one) points to (`.previous` copies and
+/// renewal fallbacks included), whether or not they would pass the checks. The output guard redacts them even from replies made
 /// before any request (a token pasted into a parameter, an insecure file).
 ///
+/// Each value is normalized exactly as the reader does ([`normalize`]), so
+/// the guard holds the very token a BOM- or NUL-padded file stands for.
 /// Only regular files of token size are read (never a FIFO or a device), and
-/// only token-like pieces are kept, so that a stray word in a file never
-/// blanks out ordinary text. Never fails.
+/// of a value with spaces inside (a note, never a usable token) only the
+/// token-like pieces are kept, so that its words never blank out ordinary
+/// text. Never fails.
 pub fn visible_secrets(env: &Env, selection: Option<&Selection>) -> Vec<Token> {
     let mut raw: Vec<String> = [
         "GANDI_API_TOKEN",
@@ -122,12 +191,27 @@ pub fn visible_secrets(env: &Env, selection: Option<&Selection>) -> Vec<Token> {
             continue;
         };
         // `.previous` holds the token a renewal replaced: still a secret.
-        for file in [
+        // A renewal that could not store its token left it in a visible
+        // `api_token.renewed-*` file for the user to move into place.
+        let fallbacks: Vec<String> = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .filter(|n| n.starts_with("api_token.renewed-"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let fixed = [
             "api_token",
             "api_key",
             "api_token.previous",
             "api_key.previous",
-        ] {
+        ];
+        for file in fixed
+            .iter()
+            .copied()
+            .chain(fallbacks.iter().map(String::as_str))
+        {
             let path = dir.join(file);
             let readable = std::fs::metadata(&path)
                 .is_ok_and(|m| m.is_file() && m.len() <= MAX_TOKEN_FILE_BYTES);
@@ -141,12 +225,14 @@ pub fn visible_secrets(env: &Env, selection: Option<&Selection>) -> Vec<Token> {
     }
     let mut found: Vec<Token> = Vec::new();
     for value in &raw {
-        // The whole value is meant to be a token, whatever its shape; a
-        // piece of a value with spaces in it must look like one on its own.
-        let whole = value.trim();
-        let whole = (whole.len() >= 8 && !whole.contains(char::is_whitespace)).then_some(whole);
+        // The whole value, as the reader would take it, is meant to be a
+        // token whatever its shape or length (a short one is refused when
+        // read, but it is the user's secret all the same); a piece of a
+        // value with spaces in it must look like a token on its own.
+        let whole = normalize(value);
+        let whole = (!whole.is_empty() && !whole.contains(char::is_whitespace)).then_some(whole);
         let pieces = value
-            .split_whitespace()
+            .split(|c: char| c.is_whitespace() || c == '\0' || c == '\u{feff}')
             .filter(|p| looks_like_a_secret(p, 16));
         for part in whole.into_iter().chain(pieces) {
             let token = Token(part.to_string());
@@ -271,13 +357,17 @@ impl Selection {
 }
 
 /// `$GANDI_CONFIG_DIR`, else `$XDG_CONFIG_HOME/gandi`, else `~/.config/gandi`
-/// on every OS.
+/// on every OS. A relative `XDG_CONFIG_HOME` is ignored, as the XDG Base
+/// Directory spec says: it would make the token's place depend on the
+/// folder the agent happens to run in.
 pub fn config_dir(env: &Env) -> SkillResult<PathBuf> {
     if let Some(dir) = env.var("GANDI_CONFIG_DIR") {
         return Ok(PathBuf::from(dir));
     }
-    if let Some(dir) = env.var("XDG_CONFIG_HOME") {
-        return Ok(Path::new(dir).join("gandi"));
+    if let Some(dir) = env.var("XDG_CONFIG_HOME").map(Path::new) {
+        if dir.is_absolute() {
+            return Ok(dir.join("gandi"));
+        }
     }
     match &env.home {
         Some(home) => Ok(home.join(".config").join("gandi")),
@@ -345,7 +435,7 @@ fn lookup(env: &Env, selection: &Selection) -> SkillResult<Credential> {
     };
     for (var, scheme) in [(token_var, Scheme::Bearer), (key_var, Scheme::Apikey)] {
         if let Some(raw) = env.var(var) {
-            let raw = raw.trim();
+            let raw = normalize(raw);
             if !raw.is_empty() {
                 let source = format!("env:{var}");
                 let token = Token::parse(raw, &source)?;
@@ -457,11 +547,11 @@ fn read_token_file(path: &Path) -> SkillResult<Option<(Token, u32)>> {
         )
         .with_hint("store the token again with scripts/setup_token.sh")
     })?;
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
+    let value = normalize(text);
+    if value.is_empty() {
         return Ok(None);
     }
-    Ok(Some((Token::parse(trimmed, &source)?, mode)))
+    Ok(Some((Token::parse(value, &source)?, mode)))
 }
 
 /// Where a renewed token goes: the file it came from, or, for a token from
@@ -478,58 +568,312 @@ pub fn renewal_target(env: &Env, credential: &Credential) -> SkillResult<PathBuf
     }
 }
 
-/// Stores a new secret at `path` atomically with mode 0600 (temp file in the
-/// same folder, then rename); an existing file is kept as `<name>.previous`.
-/// Returns the `.previous` path when one was kept, and the new token (so the
-/// output guard can redact it too). The secret is checked like any stored
-/// token before anything is written.
-pub fn store_token(path: &Path, secret: &str) -> SkillResult<(Option<PathBuf>, Token)> {
-    let token = Token::parse(secret.trim(), "Gandi's renewal answer")?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let fail = |what: &str, e: std::io::Error| {
-        SkillError::new(
-            ErrorCode::ConfigInvalid,
-            format!("the token was renewed but could not be stored: {what} {}: {}", dir.display(), e.kind()),
-        )
-        .with_hint("the previous token stays valid until its own expiry; fix the folder's permissions and renew again, or create a token at the Gandi admin PAT page and run scripts/setup_token.sh")
-    };
-    create_private_dir(dir).map_err(|e| fail("cannot create", e))?;
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("api_token");
-    let previous = dir.join(format!("{name}.previous"));
-    let kept = if path.is_file() {
-        let old = std::fs::read(path).map_err(|e| fail("cannot read the old token in", e))?;
-        write_private(&dir.join(format!(".{name}.previous.tmp")), &old, &previous)
-            .map_err(|e| fail("cannot keep the old token in", e))?;
-        Some(previous)
-    } else {
-        None
-    };
-    let mut content = token.0.clone().into_bytes();
-    content.push(b'\n');
-    write_private(&dir.join(format!(".{name}.tmp")), &content, path)
-        .map_err(|e| fail("cannot write in", e))?;
-    Ok((kept, token))
+/// How long a renewal waits for another one on the same token file to
+/// finish before it gives up (without asking Gandi for anything).
+const RENEWAL_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// A renewal's hold on its token file, taken before Gandi is asked for a
+/// new token: the folder exists and lets a new file be created and renamed
+/// in it, the token file and its `.previous` copy are plain files (or
+/// absent), and this run alone holds the exclusive lock on `<name>.lock`
+/// beside them until the slot is dropped. So a token Gandi issues is lost
+/// neither to a folder that cannot take it nor to an overlapping renewal.
+/// Get one with [`prepare_renewal`]; spend it with [`RenewalSlot::store`].
+pub struct RenewalSlot {
+    target: PathBuf,
+    dir: PathBuf,
+    name: String,
+    /// Held open for the lock's sake: closing it (or the process ending,
+    /// even by a crash) releases the lock.
+    _lock: std::fs::File,
 }
 
-/// Writes `bytes` to `tmp` (mode 0600, created fresh) and renames it to `dest`.
-fn write_private(tmp: &Path, bytes: &[u8], dest: &Path) -> std::io::Result<()> {
-    use std::io::Write;
-    let _ = std::fs::remove_file(tmp);
+/// Checks, before any request, that a renewed token can be stored at
+/// `target`, and takes the renewal lock (see [`RenewalSlot`]), waiting up
+/// to a few seconds for another renewal to finish. Creates the folder
+/// (0700) if needed. `in_use` is the token this run will renew when it was
+/// read from `target`: if another renewal replaced it meanwhile, this one
+/// stops rather than renew a token that is no longer the stored one.
+pub fn prepare_renewal(target: &Path, in_use: Option<&Token>) -> SkillResult<RenewalSlot> {
+    let dir = target.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("api_token")
+        .to_string();
+    let refuse = |why: String| {
+        SkillError::new(
+            ErrorCode::ConfigInvalid,
+            format!(
+                "token.renew cannot store a new token in {}: {why}; nothing was sent to Gandi",
+                target.display()
+            ),
+        )
+        .with_detail("token_file", target.display().to_string())
+        .with_hint(format!(
+            "make {} a folder of the user's own that they can write in (or point GANDI_CONFIG_DIR at one), then renew again; the token in use stays valid until its own expiry",
+            dir.display()
+        ))
+    };
+    create_private_dir(&dir)
+        .map_err(|e| refuse(format!("the folder cannot be created ({})", e.kind())))?;
+    let lock_path = dir.join(format!("{name}.lock"));
+    let lock = take_lock(&lock_path)
+        .map_err(|e| refuse(format!("its lock file {} cannot be used ({})", lock_path.display(), e.kind())))?
+        .ok_or_else(|| {
+            SkillError::new(
+                ErrorCode::Refused,
+                format!(
+                    "another token.renew is running for {} (it holds {}); nothing was sent to Gandi",
+                    target.display(),
+                    lock_path.display()
+                ),
+            )
+            .with_detail("token_file", target.display().to_string())
+            .with_hint("wait for it to finish, then check the token with {\"action\":\"token.check\"}; renew again only if it is still needed")
+        })?;
+    if let Some(expected) = in_use {
+        let now = read_token_file(target).ok().flatten().map(|(t, _)| t);
+        if now.as_ref() != Some(expected) {
+            return Err(SkillError::new(
+                ErrorCode::Refused,
+                format!(
+                    "the token in {} changed while this run waited for another renewal to finish; nothing was sent to Gandi",
+                    target.display()
+                ),
+            )
+            .with_detail("token_file", target.display().to_string())
+            .with_hint("the other renewal has stored its new token: check it with {\"action\":\"token.check\"}; renew again only if it is still needed"));
+        }
+    }
+    let previous = dir.join(format!("{name}.previous"));
+    for path in [target, previous.as_path()] {
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            return Err(refuse(format!("{} is not a regular file", path.display())));
+        }
+    }
+    // The very steps a store takes: a fresh private file, then a rename.
+    let probe = || -> std::io::Result<()> {
+        let tmp = create_private_unique(&dir, &name, "probe", b"")?;
+        let mut renamed = tmp.clone().into_os_string();
+        renamed.push(".renamed");
+        let renamed = PathBuf::from(renamed);
+        let moved = std::fs::rename(&tmp, &renamed);
+        let _ = std::fs::remove_file(if moved.is_ok() { &renamed } else { &tmp });
+        moved
+    };
+    probe().map_err(|e| {
+        refuse(format!(
+            "a file cannot be created and renamed in {} ({})",
+            dir.display(),
+            e.kind()
+        ))
+    })?;
+    Ok(RenewalSlot {
+        target: target.to_path_buf(),
+        dir,
+        name,
+        _lock: lock,
+    })
+}
+
+/// Opens (creating it 0600, never truncating) the lock file and takes an
+/// exclusive `flock` on it, retrying for [`RENEWAL_LOCK_WAIT`]; `None` when
+/// another process still holds it then. The kernel drops the lock when its
+/// holder's file is closed, so a crashed run never blocks the next one. The
+/// lock file itself is never renamed or removed: locking the token file
+/// would not do, since each renewal replaces it with a new file.
+fn take_lock(path: &Path) -> std::io::Result<Option<std::fs::File>> {
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(tmp, dest)
+    let file = options.open(path)?;
+    let started = std::time::Instant::now();
+    loop {
+        if try_lock(&file)? {
+            return Ok(Some(file));
+        }
+        if started.elapsed() >= RENEWAL_LOCK_WAIT {
+            return Ok(None);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[cfg(unix)]
+fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
+    use rustix::fs::{flock, FlockOperation};
+    match flock(file, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(true),
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Elsewhere than on Unix there is no lock: overlapping renewals are then
+/// only kept apart by their unique temp files.
+#[cfg(not(unix))]
+fn try_lock(_file: &std::fs::File) -> std::io::Result<bool> {
+    Ok(true)
+}
+
+impl RenewalSlot {
+    /// Stores Gandi's new secret atomically with mode 0600 (a fresh temp
+    /// file beside it, then a rename); the file it replaces is kept as
+    /// `<name>.previous`. The secret goes to the output guard first, and is
+    /// checked like any stored token before anything is written. Returns
+    /// the `.previous` path when one was kept.
+    ///
+    /// Should storing still fail, the new token is written to a fallback
+    /// file beside it (0600), and the error names that path, never the value.
+    pub fn store(self, secret: &str, guard: &mut Vec<Token>) -> SkillResult<Option<PathBuf>> {
+        let token = check_renewed(&self.target, secret, guard)?;
+        let mut content = token.0.clone().into_bytes();
+        content.push(b'\n');
+        let stored = (|| -> Result<Option<PathBuf>, (&str, std::io::Error)> {
+            let kept = if self.target.is_file() {
+                let previous = self.dir.join(format!("{}.previous", self.name));
+                let old = std::fs::read(&self.target).map_err(|e| ("reading the old token", e))?;
+                self.replace(&previous, &old)
+                    .map_err(|e| ("keeping the old token", e))?;
+                Some(previous)
+            } else {
+                None
+            };
+            self.replace(&self.target, &content)
+                .map_err(|e| ("writing the new token", e))?;
+            Ok(kept)
+        })();
+        let (step, e) = match stored {
+            Ok(kept) => return Ok(kept),
+            Err(failed) => failed,
+        };
+        let fallback = create_private_unique(&self.dir, &self.name, "renewed", &content);
+        let target = self.target.display().to_string();
+        Err(match fallback {
+            Ok(path) => SkillError::new(
+                ErrorCode::ConfigInvalid,
+                format!(
+                    "Gandi issued a new token, but {step} in {target} failed ({}); the new token was written to {} instead (mode 0600), and {target} was left as it was",
+                    e.kind(),
+                    path.display()
+                ),
+            )
+            .with_detail("token_file", target.clone())
+            .with_detail("fallback_file", path.display().to_string())
+            .with_hint(format!(
+                "the user moves it into place once {target} can be written: `mv {} {}` in their own terminal (never paste the token into chat); the token in use stays valid until its own expiry",
+                shell_quoted(&path.display().to_string()),
+                shell_quoted(&target)
+            )),
+            Err(e2) => SkillError::new(
+                ErrorCode::ConfigInvalid,
+                format!(
+                    "Gandi issued a new token, but {step} in {target} failed ({}) and no file beside it could hold it either ({}): the new token could not be kept",
+                    e.kind(),
+                    e2.kind()
+                ),
+            )
+            .with_detail("token_file", target)
+            .with_hint("the token in use stays valid until its own expiry: fix the folder, then renew again"),
+        })
+    }
+
+    /// Writes `bytes` to a fresh private temp file beside `dest`, then
+    /// renames it over `dest`; the temp file never outlives a failure.
+    fn replace(&self, dest: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let tmp = create_private_unique(&self.dir, &self.name, "tmp", bytes)?;
+        std::fs::rename(&tmp, dest).inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+    }
+}
+
+/// `text` as one single-quoted shell word, for a command the user copies.
+fn shell_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+/// Creates `<dir>/[.]<name>.<what>-<unique>` afresh (mode 0600, never over
+/// an existing file) holding `bytes`, synced to disk. Temp files (`tmp`,
+/// `probe`) are hidden; a `renewed` fallback is meant to be seen. Unique
+/// names, so that overlapping runs never write into each other's file.
+fn create_private_unique(
+    dir: &Path,
+    name: &str,
+    what: &str,
+    bytes: &[u8],
+) -> std::io::Result<PathBuf> {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let hidden = if what == "renewed" { "" } else { "." };
+    let mut tries = 0;
+    loop {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let unique = format!(
+            "{}-{nanos}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = dir.join(format!("{hidden}{name}.{what}-{unique}"));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(&path) {
+            Ok(mut file) => {
+                let written = file.write_all(bytes).and_then(|()| file.sync_all());
+                drop(file);
+                return match written {
+                    Ok(()) => Ok(path),
+                    Err(e) => {
+                        let _ = std::fs::remove_file(&path);
+                        Err(e)
+                    }
+                };
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 8 => tries += 1,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Hands Gandi's new secret to the output guard first, whatever its shape,
+/// then checks it with the very rules a stored token must pass: a value the
+/// next run would refuse is never stored, and the old token stays in place.
+fn check_renewed(target: &Path, secret: &str, guard: &mut Vec<Token>) -> SkillResult<Token> {
+    let value = normalize(secret);
+    let pieces = value
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|p| p.len() >= MIN_TOKEN_LEN);
+    for piece in std::iter::once(value).chain(pieces) {
+        if !piece.is_empty() {
+            guard.push(Token(piece.to_string()));
+        }
+    }
+    match shape_problem(value) {
+        None => Ok(Token(value.to_string())),
+        Some(problem) => Err(SkillError::new(
+            ErrorCode::UnexpectedResponse,
+            format!(
+                "the token in Gandi's renewal answer {problem}, so no later run could use it; nothing was stored: {} still holds the token in use",
+                target.display()
+            ),
+        )
+        .with_detail("token_file", target.display().to_string())
+        .with_hint("the token in use stays valid until its own expiry: check it with {\"action\":\"token.check\"}; if a new one is needed, create it at the Gandi admin PAT page and store it with scripts/setup_token.sh")),
+    }
 }
 
 pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
@@ -581,6 +925,31 @@ mod tests {
         let t = Token("pat_secret".into());
         assert!(!format!("{t:?} {t}").contains("pat_secret"));
         assert_eq!(t.authorization(Scheme::Bearer), "Bearer pat_secret");
+    }
+
+    #[test]
+    fn a_short_secret_is_redacted_as_a_word_a_long_one_everywhere() {
+        let short = Token("a".into());
+        assert_eq!(
+            short.redact("a value: a, \"a\" (a.com) and data"),
+            "[redacted] value: [redacted], \"[redacted]\" ([redacted].com) and data"
+        );
+        assert!(!short.appears_in("the credential"));
+        let long = Token("pat_0123456789".into());
+        assert_eq!(
+            long.redact("xpat_0123456789y pat_0123456789"),
+            "x[redacted]y [redacted]"
+        );
+        assert_eq!(Token(String::new()).redact("text"), "text");
+    }
+
+    #[test]
+    fn normalize_drops_bom_nul_and_blanks_around_only() {
+        assert_eq!(normalize("\u{feff} tok en\r\n\0\0"), "tok en");
+        assert_eq!(normalize("\u{feff}\0\0\n"), "");
+        // Inside, a NUL stays, for the parser to refuse.
+        assert_eq!(normalize("tok\0en\0"), "tok\0en");
+        assert!(Token::parse(normalize("tok\0en_long"), "x").is_err());
     }
 
     #[test]

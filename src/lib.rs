@@ -59,26 +59,39 @@ pub fn run(input: &[u8], env: &Env) -> (String, i32) {
     (line, outcome.exit_code)
 }
 
-/// Replaces every secret in every string (and key) of a reply.
-fn scrub(value: &mut serde_json::Value, secrets: &[auth::Token]) {
+/// Replaces every secret in the string values of a reply. Keys are never
+/// rewritten, nor the fields whose value gandi-skill picks from a fixed
+/// vocabulary (`status`, `error.code`, an `action` that names a catalog
+/// action): a secret that happens to spell one of them (a token such as
+/// `status` or `a`) must not break the reply's shape.
+fn scrub(reply: &mut serde_json::Value, secrets: &[auth::Token]) {
     use serde_json::Value;
-    let clean = |s: &str| {
-        secrets
-            .iter()
-            .filter(|t| t.appears_in(s))
-            .fold(s.to_string(), |s, t| t.redact(&s))
-    };
-    match value {
-        Value::String(s) if secrets.iter().any(|t| t.appears_in(s)) => *s = clean(s),
-        Value::Array(items) => items.iter_mut().for_each(|v| scrub(v, secrets)),
-        Value::Object(map) => {
-            let entries = std::mem::take(map);
-            for (k, mut v) in entries {
-                scrub(&mut v, secrets);
-                map.insert(clean(&k), v);
+    fn values(value: &mut Value, secrets: &[auth::Token]) {
+        match value {
+            Value::String(s) if secrets.iter().any(|t| t.appears_in(s)) => {
+                *s = secrets.iter().fold(s.clone(), |s, t| t.redact(&s));
             }
+            Value::Array(items) => items.iter_mut().for_each(|v| values(v, secrets)),
+            Value::Object(map) => map.values_mut().for_each(|v| values(v, secrets)),
+            _ => {}
         }
-        _ => {}
+    }
+    let Value::Object(envelope) = reply else {
+        return values(reply, secrets);
+    };
+    for (key, value) in envelope.iter_mut() {
+        match (key.as_str(), value) {
+            ("status", _) => {}
+            ("action", Value::String(a)) if catalog::find(a).is_some() => {}
+            ("error", Value::Object(error)) => {
+                for (k, v) in error.iter_mut() {
+                    if k != "code" {
+                        values(v, secrets);
+                    }
+                }
+            }
+            (_, value) => values(value, secrets),
+        }
     }
 }
 

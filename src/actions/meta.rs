@@ -245,6 +245,8 @@ pub struct RenewalPending {
     path: String,
     body: Value,
     target: std::path::PathBuf,
+    /// The token being renewed, when it was read from `target`.
+    in_use: Option<crate::auth::Token>,
     /// The variable the token came from, when not a file.
     from_env: Option<String>,
 }
@@ -352,6 +354,7 @@ impl Action for TokenRenew {
             path,
             body: Value::Object(body),
             target,
+            in_use: cred.file.is_some().then(|| cred.token.clone()),
             from_env: cred
                 .file
                 .is_none()
@@ -361,6 +364,8 @@ impl Action for TokenRenew {
     }
 
     fn apply(cx: &mut Writes, p: RenewalPending) -> SkillResult<TokenRenewed> {
+        // Before Gandi issues anything: the new token must have a place to go.
+        let slot = crate::auth::prepare_renewal(&p.target, p.in_use.as_ref())?;
         let answer = cx.send(Method::POST, &p.path, Body::Json(&p.body), &[])?;
         let renewed: RenewedToken = answer.json()?;
         let secret = renewed.access_token.as_deref().unwrap_or("");
@@ -371,9 +376,13 @@ impl Action for TokenRenew {
             )
             .with_hint("check the token's state with {\"action\":\"token.check\"}"));
         }
-        // Whatever happens next, the new secret is redacted from the output too.
-        cx.guard_secret(crate::auth::Token::from_request_secret(secret));
-        let (previous, _) = crate::auth::store_token(&p.target, secret)?;
+        // The new secret goes to the output guard before anything else happens.
+        let mut guarded = Vec::new();
+        let stored = slot.store(secret, &mut guarded);
+        for token in guarded {
+            cx.guard_secret(token);
+        }
+        let previous = stored?;
         if let Some(var) = &p.from_env {
             cx.warn(format!(
                 "the new token is in {}; {var} still holds the old one: unset it (or update it) so the new token is used",

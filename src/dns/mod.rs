@@ -17,7 +17,8 @@ pub mod zonefile;
 
 pub use name::{relative_name, zone_ascii};
 pub use record::{
-    check_ttl, check_type, cname_clash, rrset_from_gandi, rrset_to_gandi, second_mail_policy,
+    check_alias_at_apex, check_ttl, check_type, cname_clash, rrset_from_gandi, rrset_to_gandi,
+    second_mail_policy,
 };
 pub use validate::{normalize_values, refuse_missing_final_dot, value_key};
 

@@ -46,6 +46,23 @@ pub fn check_ttl(ttl: u32) -> SkillResult<u32> {
     }
 }
 
+/// Gandi's ALIAS rule: an ALIAS only at the apex `@` (Gandi answers 400
+/// `only '@' is allowed for ALIAS records` anywhere else). Refused before
+/// any request as `request.invalid_params` on `type`, naming the name too.
+pub fn check_alias_at_apex(name: &str, rtype: &str) -> SkillResult<()> {
+    if !rtype.eq_ignore_ascii_case("ALIAS") || name == "@" || name.is_empty() {
+        return Ok(());
+    }
+    Err(SkillError::invalid_param(
+        "type",
+        Some("ALIAS"),
+        &format!(
+            "a CNAME at `{name}`: Gandi allows an ALIAS only at the zone apex `@` (its CNAME for the apex)"
+        ),
+    )
+    .with_detail("name", name))
+}
+
 /// The CNAME rule: a CNAME cannot sit at the apex, nor beside any other type
 /// at the same name. Returns the sentence describing the clash, if any.
 pub fn cname_clash(name: &str, rtype: &str, existing_types_at_name: &[&str]) -> Option<String> {
@@ -197,6 +214,18 @@ mod tests {
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_string()
+    }
+
+    #[test]
+    fn alias_only_at_the_apex() {
+        assert!(check_alias_at_apex("@", "ALIAS").is_ok());
+        assert!(check_alias_at_apex("www", "CNAME").is_ok());
+        let Some(e) = check_alias_at_apex("www", "alias").err() else {
+            panic!("an ALIAS below the apex passed")
+        };
+        assert_eq!(e.code, ErrorCode::InvalidParams);
+        assert_eq!(e.details["field"], "type");
+        assert_eq!(e.details["name"], "www");
     }
 
     #[test]

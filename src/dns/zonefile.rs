@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use super::{
-    check_ttl, cname_clash, normalize_values, relative_name, rrset_order, value_key, Rrset,
-    DEFAULT_TTL, RRTYPES,
+    check_alias_at_apex, check_ttl, cname_clash, normalize_values, relative_name, rrset_order,
+    value_key, Rrset, DEFAULT_TTL, RRTYPES,
 };
 use crate::error::{SkillError, SkillResult};
 
@@ -386,6 +386,7 @@ pub fn parse(text: &str, zone_ascii: &str) -> SkillResult<Vec<Rrset>> {
         types_at.entry(&r.name).or_default().push(&r.rtype);
     }
     for (r, n, raw) in &sets {
+        check_alias_at_apex(&r.name, &r.rtype).map_err(|err| inner_err(*n, raw, &err))?;
         if r.rtype == "CNAME" {
             let others = types_at.get(r.name.as_str()).cloned().unwrap_or_default();
             if let Some(clash) = cname_clash(&r.name, "CNAME", &others) {

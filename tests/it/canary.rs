@@ -4,6 +4,7 @@
 //! whose stdout or stderr holds it; here we add the paths that remain.
 
 use crate::fake::{FakeGandi, Fault, FaultKind, TokenSpec, ALL_SCOPES};
+use crate::support::Run;
 use crate::support::Skill;
 
 const CANARY: &str = "CANARY-7f3a9c1e5b2d4f6a8c0e1b3d5f7a9c1e5b2d4f6a";
@@ -18,6 +19,9 @@ fn every_request() -> Vec<String> {
     // The secret pasted into the request is refused without being echoed.
     reqs.push(format!(r#"{{"action":"domains.get","domain":"{CANARY}"}}"#));
     reqs.push(format!(r#"{{"action":"{CANARY}"}}"#));
+    // As a parameter name: the reply's keys are never rewritten, so the
+    // name must only ever be quoted in values.
+    reqs.push(format!(r#"{{"action":"domains.list","{CANARY}":1}}"#));
     reqs.push(format!(
         r#"{{"action":"domains.list","fqdn":"{CANARY}.com","sandbox":1}}"#
     ));
@@ -201,4 +205,95 @@ fn a_token_of_any_shape_is_never_echoed_and_the_reply_stays_json() {
         let run = skill.run(&req.to_string());
         assert!(!run.stdout.contains(escaped), "{}", run.stdout);
     }
+}
+
+/// The token Gandi hands out on renewal in the test below.
+const NEW_CANARY: &str = "CANARY-NEW-2b4d6f8a0c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d";
+
+#[test]
+fn the_canary_never_appears_on_the_renewal_paths() {
+    const RENEW: &str = r#"{"action":"token.renew"}"#;
+    let fake = FakeGandi::start();
+    fake.with_state(|s| {
+        s.add_token(
+            CANARY,
+            TokenSpec::bearer("canary", &ALL_SCOPES, 30 * 86_400),
+        )
+    });
+    let skill = || {
+        Skill::new(Some(&fake))
+            .token_file("api_token", CANARY, 0o600)
+            .env("GANDI_SKILL_DEBUG", "1")
+            .secret(NEW_CANARY)
+    };
+    let clean = |run: &Run| {
+        for secret in [CANARY, NEW_CANARY] {
+            assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
+        }
+    };
+    // Stored, then used by the next run.
+    fake.with_state(|s| s.renewal_secrets.push(NEW_CANARY.into()));
+    let stored = skill();
+    clean(&stored.confirm(RENEW));
+    clean(&stored.run(r#"{"action":"token.check"}"#));
+    // Refused before the POST: where the old token would go is a folder.
+    let refused = skill();
+    std::fs::create_dir_all(refused.config_dir().join("api_token.previous")).expect("mkdir");
+    clean(&refused.confirm(RENEW));
+    // Gandi's new token fails the checks (twice the canary, a space between).
+    fake.with_state(|s| s.renewal_secrets.push(format!("{NEW_CANARY} {NEW_CANARY}")));
+    clean(&skill().confirm(RENEW));
+    // Storing fails after the POST: the token goes to a fallback file.
+    fake.with_state(|s| s.renewal_secrets.push(NEW_CANARY.into()));
+    fake.inject(Fault::on(
+        "POST",
+        "/v5/organization/access-tokens",
+        1,
+        FaultKind::Stall { millis: 1_000 },
+    ));
+    let fallback = skill();
+    let posts = || {
+        fake.requests()
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count()
+    };
+    // The yes the user gives: the preview's plan (the preview posts nothing).
+    let preview = fallback.run(RENEW);
+    let mut confirmed: serde_json::Value = serde_json::from_str(RENEW).expect("JSON");
+    for (k, v) in preview.reply["confirm_with"]
+        .as_object()
+        .expect("confirm_with")
+    {
+        confirmed[k] = v.clone();
+    }
+    let confirmed = confirmed.to_string();
+    let before = posts();
+    std::thread::scope(|scope| {
+        let running = scope.spawn(|| fallback.run(&confirmed));
+        let waited = std::time::Instant::now();
+        while posts() == before {
+            assert!(
+                waited.elapsed() < std::time::Duration::from_secs(20),
+                "no POST came"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let target = fallback.config_dir().join("api_token");
+        std::fs::remove_file(&target).expect("rm");
+        std::fs::create_dir(&target).expect("mkdir");
+        let run = running.join().expect("run");
+        assert_eq!(run.error_code(), "config.invalid", "{}", run.stdout);
+        clean(&run);
+    });
+    // A later run, with the canary waiting in the fallback file.
+    clean(&fallback.run(r#"{"action":"describe"}"#));
+    // A garbled answer to the renewal.
+    fake.inject(Fault::on(
+        "POST",
+        "/v5/organization/access-tokens",
+        1,
+        FaultKind::TruncateBody,
+    ));
+    clean(&skill().confirm(RENEW));
 }

@@ -68,6 +68,7 @@ pub(crate) fn target(cx: &mut Reads, domain: &str, name: &str, rtype: &str) -> S
     let zone = dns::zone_ascii(domain, "domain")?;
     let name = dns::relative_name(name, &zone, cx.warnings_mut())?;
     let rtype = dns::check_type(rtype)?;
+    dns::check_alias_at_apex(&name, &rtype)?;
     if let Some(clash) = dns::cname_clash(&name, &rtype, &[]) {
         return Err(SkillError::new(ErrorCode::InvalidParams, clash)
             .with_detail("field", "type")

@@ -139,6 +139,7 @@ impl Action for Apply {
             let name = dns::relative_name(&r.name, &zone, cx.warnings_mut())
                 .map_err(|e| rename_field(e, &field("name")))?;
             let rtype = dns::check_type(&r.rtype).map_err(|e| rename_field(e, &field("type")))?;
+            dns::check_alias_at_apex(&name, &rtype).map_err(|e| rename_field(e, &field("type")))?;
             let ttl = r
                 .ttl
                 .map(dns::check_ttl)

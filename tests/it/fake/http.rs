@@ -292,13 +292,17 @@ pub fn record_not_found(what: &str) -> Response {
     )
 }
 
-/// Shape (b): `{"status":"error","errors":[{"location":..,"name":..,"description":..}]}`.
+/// Shape (b), spaced like the real 400s quoted in client reports (Python's
+/// `json.dumps`): `{"status": "error", "errors": [{"location": .., "name":
+/// .., "description": ..}]}`.
 pub fn validation_error(location: &str, name: &str, description: &str) -> Response {
-    let body = serde_json::json!({
-        "status": "error",
-        "errors": [{ "location": location, "name": name, "description": description }],
-    });
-    Response::new(400, CT_ERROR, body.to_string().into_bytes())
+    let body = format!(
+        "{{\"status\": \"error\", \"errors\": [{{\"location\": {}, \"name\": {}, \"description\": {}}}]}}",
+        Value::from(location),
+        Value::from(name),
+        Value::from(description)
+    );
+    Response::new(400, CT_ERROR, body.into_bytes())
 }
 
 // ---------------------------------------------------------------------------

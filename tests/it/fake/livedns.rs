@@ -7,7 +7,7 @@ use crate::fake::http::{
     Response,
 };
 use crate::fake::state::{
-    iso8601, new_uuid, now_secs, sort_rrsets, Rrset, Snapshot, State, DEFAULT_TTL,
+    iso8601, new_uuid, now_secs, sort_rrsets, Rrset, Snapshot, State, Zone, DEFAULT_TTL,
 };
 use crate::fake::zonetext::{self, KNOWN_TYPES};
 
@@ -248,6 +248,74 @@ fn reject_duplicates(rrsets: &[Rrset]) -> Result<(), Response> {
     Ok(())
 }
 
+/// Python 2's repr of an rrset's parameters, as Gandi quotes them at the
+/// end of a 400's description: `(param: {'rrset_type': u'ALIAS', ...})`.
+fn py_params(r: &Rrset) -> String {
+    let quote = |v: &str| format!("u'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"));
+    let values: Vec<String> = r.values.iter().map(|v| quote(v)).collect();
+    format!(
+        "{{'rrset_type': {}, 'rrset_ttl': {}, 'rrset_name': {}, 'rrset_values': [{}]}}",
+        quote(&r.rtype),
+        r.ttl,
+        quote(&r.name),
+        values.join(", ")
+    )
+}
+
+/// Gandi's placement rules, checked on the zone as a write would leave it
+/// (before anything is kept), on every route that can create an rrset:
+/// - ALIAS only at the apex: 400 `only '@' is allowed for ALIAS records`
+///   (quoted from a real answer, octodns PR 619);
+/// - a CNAME never at the apex, nor beside other data at its name (the DNS
+///   rule LiveDNS's PowerDNS enforces; the 400 shape is Gandi's, §1.5 b,
+///   the wording ours).
+///
+/// The product checks the same before it sends anything; this copy is the
+/// fake's own, so that a regression there meets Gandi's 400 here.
+fn check_placement(rrsets: &[Rrset]) -> Result<(), Response> {
+    for r in rrsets {
+        let params = py_params(r);
+        if r.rtype == "ALIAS" && r.name != "@" {
+            return Err(body_error(&format!(
+                "only '@' is allowed for ALIAS records (param: {params})"
+            )));
+        }
+        if r.rtype != "CNAME" {
+            continue;
+        }
+        if r.name == "@" {
+            return Err(body_error(&format!(
+                "a CNAME record is not allowed at the zone apex '@' (param: {params})"
+            )));
+        }
+        let mut others: Vec<&str> = rrsets
+            .iter()
+            .filter(|o| o.name == r.name && o.rtype != "CNAME")
+            .map(|o| o.rtype.as_str())
+            .collect();
+        others.sort_unstable();
+        if !others.is_empty() {
+            return Err(body_error(&format!(
+                "'{}': a CNAME record cannot coexist with other records of the same name ({}) (param: {params})",
+                r.name,
+                others.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The zone's rrsets with `rrset` put in (replacing the same name and type).
+fn with_upserted(rrsets: &[Rrset], rrset: &Rrset) -> Vec<Rrset> {
+    let mut out: Vec<Rrset> = rrsets
+        .iter()
+        .filter(|r| !(r.name == rrset.name && r.rtype == rrset.rtype))
+        .cloned()
+        .collect();
+    out.push(rrset.clone());
+    out
+}
+
 /// SOA and apex NS are managed by LiveDNS: dropped from imports.
 fn managed_by_livedns(r: &Rrset) -> bool {
     r.rtype == "SOA" || (r.rtype == "NS" && r.name == "@")
@@ -271,6 +339,59 @@ pub fn list_zones(req: &Req, state: &State, base: &str) -> Reply {
         })
         .collect();
     Ok(paginate(req, base, items, all.len(), DEFAULT_PER_PAGE)?.into_response())
+}
+
+/// `POST /livedns/domains` `{fqdn, zone?: {items?: [...]}}`: makes a LiveDNS
+/// zone for a domain registered at Gandi (201 `{"message": "Domain
+/// Created"}` and a `Location` to the zone; the body is compact, like every
+/// recorded LiveDNS success, where the octodns mock spaces it). A domain not
+/// registered at Gandi is the standard 404 (octodns's handling). A zone that
+/// exists already is a 409 with the standard body: our assumption, Gandi's
+/// answer there is not documented. `zone.ttl` (go-gandi sends it) is ignored.
+pub fn create_zone(req: &Req, state: &mut State, base: &str) -> Reply {
+    let obj = req.json_object()?;
+    let fqdn = match obj.get("fqdn") {
+        Some(Value::String(f)) if !f.trim().is_empty() => {
+            f.trim().trim_end_matches('.').to_ascii_lowercase()
+        }
+        None => return Err(validation_error("body", "fqdn", "Required")),
+        Some(other) => {
+            return Err(validation_error(
+                "body",
+                "fqdn",
+                &format!("{other} is not a domain name"),
+            ))
+        }
+    };
+    let mut rrsets = Vec::new();
+    match obj.get("zone") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(zone)) => {
+            if zone.contains_key("items") {
+                for item in items_of(zone)? {
+                    rrsets.push(rrset_from_obj(&item, None, None)?);
+                }
+            }
+        }
+        Some(other) => {
+            return Err(validation_error(
+                "body",
+                "zone",
+                &format!("{other} is not an object"),
+            ))
+        }
+    }
+    rrsets.retain(|r| !managed_by_livedns(r));
+    reject_duplicates(&rrsets)?;
+    check_placement(&rrsets)?;
+    if !state.domains.contains_key(&fqdn) {
+        return Err(not_found());
+    }
+    if state.zones.contains_key(&fqdn) {
+        return Err(crate::fake::http::standard_error(409));
+    }
+    state.zones.insert(fqdn.clone(), Zone::new(&fqdn, rrsets));
+    Ok(Response::message(201, "Domain Created").with_header("location", &zone_href(base, &fqdn)))
 }
 
 pub fn get_zone(state: &State, base: &str, fqdn: &str) -> Reply {
@@ -351,6 +472,7 @@ pub fn replace_zone(req: &Req, state: &mut State, base: &str, fqdn: &str) -> Rep
     };
     rrsets.retain(|r| !managed_by_livedns(r));
     reject_duplicates(&rrsets)?;
+    check_placement(&rrsets)?;
     let zone = state.zones.get_mut(fqdn).ok_or_else(not_found)?;
     zone.rrsets = rrsets;
     zone.touch();
@@ -380,6 +502,7 @@ fn insert_new(state: &mut State, base: &str, fqdn: &str, rrset: Rrset) -> Reply 
             "Conflict",
         ));
     }
+    check_placement(&with_upserted(&zone.rrsets, &rrset))?;
     let location = rrset_href(base, fqdn, &rrset.name, &rrset.rtype);
     zone.upsert(rrset);
     Ok(created(location))
@@ -419,8 +542,15 @@ pub fn put_name(req: &Req, state: &mut State, base: &str, fqdn: &str, name: &str
     }
     reject_duplicates(&rrsets)?;
     let zone = state.zones.get_mut(fqdn).ok_or_else(not_found)?;
-    zone.rrsets.retain(|r| r.name != name);
-    zone.rrsets.extend(rrsets);
+    let mut resulting: Vec<Rrset> = zone
+        .rrsets
+        .iter()
+        .filter(|r| r.name != name)
+        .cloned()
+        .collect();
+    resulting.extend(rrsets);
+    check_placement(&resulting)?;
+    zone.rrsets = resulting;
     zone.touch();
     Ok(created(format!(
         "{}/records/{}",
@@ -492,6 +622,7 @@ pub fn put_rrset(
     let (name, rtype) = name_type(name, rtype)?;
     let rrset = rrset_from_obj(&req.json_object()?, Some(&name), Some(&rtype))?;
     let zone = state.zones.get_mut(fqdn).ok_or_else(not_found)?;
+    check_placement(&with_upserted(&zone.rrsets, &rrset))?;
     zone.upsert(rrset);
     Ok(created(rrset_href(base, fqdn, &name, &rtype)))
 }
@@ -788,6 +919,13 @@ pub const ROUTES: &[Route] = &[
         pattern: "/v5/livedns/domains",
         access: Access::Scope(DNS_R),
         handle: |req, state, base, _| list_zones(req, state, base),
+        perturb: None,
+    },
+    Route {
+        method: "POST",
+        pattern: "/v5/livedns/domains",
+        access: Access::Scope(DNS_W),
+        handle: |req, state, base, _| create_zone(req, state, base),
         perturb: None,
     },
     Route {

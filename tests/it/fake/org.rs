@@ -147,7 +147,11 @@ pub fn renew_token(req: &Req, state: &mut State, pat_id: Option<&str>) -> Reply 
     new.spec.expired = false;
     new.expires_at = expires_at;
     new.ttl_secs = expires_at - now;
-    let secret = new_token_secret();
+    let secret = if state.renewal_secrets.is_empty() {
+        new_token_secret()
+    } else {
+        state.renewal_secrets.remove(0)
+    };
     let body = json!({
         "access_token": secret,
         "id": new.id,

@@ -26,6 +26,9 @@ pub struct State {
     pub prices: crate::fake::prices::Prices,
     /// Balance and prepaid funds.
     pub billing: crate::fake::billing::Billing,
+    /// The secrets the next PAT renewals hand out, in order (a test's odd
+    /// answer); when empty, each renewal makes a random one.
+    pub renewal_secrets: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

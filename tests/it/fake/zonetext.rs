@@ -253,7 +253,23 @@ pub fn parse(text: &str, zone: &str) -> Result<Vec<Rrset>, String> {
             }
         }
         let rtype = rtype.ok_or_else(|| format!("line {line}: missing record type"))?;
-        let rdata = toks[i..].join(" ");
+        // RFC 1035 §5.1: `@` in a record's data stands for the origin too
+        // (`www CNAME @` points at the apex), stored as a name with a final dot.
+        let names_in_rdata = matches!(
+            rtype.as_str(),
+            "CNAME" | "DNAME" | "ALIAS" | "NS" | "PTR" | "MX" | "SRV"
+        );
+        let rdata = toks[i..]
+            .iter()
+            .map(|t| {
+                if names_in_rdata && t == "@" {
+                    format!("{origin}.")
+                } else {
+                    t.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
         if rdata.is_empty() {
             return Err(format!("line {line}: missing record data"));
         }
@@ -339,6 +355,22 @@ deep 1h IN A 198.51.100.1
         assert!(parse("foo 300 IN A (192.0.2.1\n", "example.com").is_err());
         assert!(parse("foo 300 IN TXT \"open\n", "example.com").is_err());
         assert!(parse("foo 18446744073709551615w IN A 192.0.2.1\n", "example.com").is_err());
+    }
+
+    #[test]
+    fn an_at_sign_in_record_data_is_the_origin_with_a_final_dot() {
+        let text = "www IN CNAME @\n@ 300 IN MX 10 @\n$ORIGIN sub.example.com.\nx IN CNAME @\nt IN TXT @\n";
+        let rr = parse(text, "example.com").unwrap();
+        assert_eq!(
+            rr[0],
+            Rrset::new("www", "CNAME", DEFAULT_TTL, &["example.com."])
+        );
+        assert_eq!(rr[1], Rrset::new("@", "MX", 300, &["10 example.com."]));
+        assert_eq!(
+            rr[2],
+            Rrset::new("x.sub", "CNAME", 300, &["sub.example.com."])
+        );
+        assert_eq!(rr[3], Rrset::new("t.sub", "TXT", 300, &["@"]));
     }
 
     #[test]

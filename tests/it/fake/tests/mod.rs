@@ -3,6 +3,7 @@
 mod auth_org;
 mod domains;
 mod faults;
+mod leniency;
 mod pagination;
 mod records;
 mod replay;

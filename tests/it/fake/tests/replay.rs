@@ -1,4 +1,4 @@
-//! Replay check: every recorded dns-lexicon cassette is sent to the fake, which must answer each request with the recorded status, content type, `location`, `total-count` and JSON body (hrefs compared on the fake's own host).
+//! Replay check: every recorded dns-lexicon cassette is sent to ONE fake, in recorded order, which must answer each request with the recorded status, content type, `location`, `total-count` and body byte for byte (hrefs on the fake's own host), so the "list all" answer checks what the replayed writes produced.
 
 use std::path::PathBuf;
 
@@ -146,77 +146,93 @@ fn t18s_zone_from_list_cassette() -> Vec<Rrset> {
         .collect()
 }
 
-fn replay(file: &str, base_zone: &[Rrset]) -> usize {
-    let text = std::fs::read_to_string(cassette_dir().join(file)).unwrap();
-    let interactions = parse_cassette(&text);
-    assert!(!interactions.is_empty(), "{file}: nothing parsed");
+/// Every cassette, in the order it was recorded (its first `Date` header;
+/// the file names sort the same way).
+fn cassettes_in_recorded_order() -> Vec<(String, Vec<Interaction>)> {
+    let mut all: Vec<(std::time::SystemTime, String, Vec<Interaction>)> =
+        std::fs::read_dir(cassette_dir())
+            .unwrap_or_else(|e| panic!("{}: {e}", cassette_dir().display()))
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".yaml"))
+            .map(|file| {
+                let text = std::fs::read_to_string(cassette_dir().join(&file)).unwrap();
+                let interactions = parse_cassette(&text);
+                assert!(!interactions.is_empty(), "{file}: nothing parsed");
+                let date = interactions[0]
+                    .resp_header("date")
+                    .and_then(|d| httpdate::parse_http_date(d).ok())
+                    .unwrap_or_else(|| panic!("{file}: no Date header"));
+                (date, file, interactions)
+            })
+            .collect();
+    all.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    all.into_iter().map(|(_, f, i)| (f, i)).collect()
+}
 
-    // The state before the cassette: the listed zone minus the names it touches.
-    let touched: Vec<String> = interactions
-        .iter()
-        .filter_map(|i| i.path().split("/records/").nth(1))
-        .map(|rest| rest.split('/').next().unwrap().to_string())
-        .collect();
+/// The (name, type) an interaction writes, for POST and PUT on an rrset.
+fn written_rrset(it: &Interaction) -> Option<(String, String)> {
+    if !matches!(it.method.as_str(), "POST" | "PUT") {
+        return None;
+    }
+    let rest = it.path().split("/records/").nth(1)?;
+    let (name, rtype) = rest.split_once('/')?;
+    Some((name.to_string(), rtype.to_string()))
+}
+
+/// Sends every request of `cassettes`, in order, to one fake, and checks
+/// each answer against the recording: status, content type, `location`,
+/// `total-count`, and the body byte for byte (hrefs on the fake's host).
+fn replay_on_one_state(cassettes: &[(String, Vec<Interaction>)], seed: Vec<Rrset>) -> usize {
     let mut state = State::seeded();
-    let rrsets = base_zone
-        .iter()
-        .filter(|r| !touched.contains(&r.name))
-        .cloned()
-        .collect();
     state
         .zones
-        .insert("t18s.fr".to_string(), Zone::new("t18s.fr", rrsets));
+        .insert("t18s.fr".to_string(), Zone::new("t18s.fr", seed));
     let fake = FakeGandi::start_with(state);
     let url = fake.url();
-
-    for (n, it) in interactions.iter().enumerate() {
-        let ctx = format!("{file} #{n}: {} {}", it.method, it.path());
-        let headers: Vec<(&str, &str)> = it
-            .req_headers
-            .iter()
-            .filter(|(k, _)| matches!(k.as_str(), "Accept" | "User-Agent" | "Content-Type"))
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let raw = build(
-            &it.method,
-            it.path(),
-            Some(&bearer(TOKEN_FULL)),
-            &headers,
-            Some(&it.req_body),
-        );
-        let got = exchange(&url, &raw).unwrap_or_else(|e| panic!("{ctx}: {e}"));
-        assert_eq!(got.status, it.status, "{ctx}: {}", got.body);
-        assert_eq!(
-            got.header("content-type"),
-            it.resp_header("content-type"),
-            "{ctx}"
-        );
-        let want_location = it
-            .resp_header("location")
-            .map(|l| l.replace(RECORDED_HOST, &url));
-        assert_eq!(
-            got.header("location").map(str::to_string),
-            want_location,
-            "{ctx}"
-        );
-        if let Some(tc) = it.resp_header("total-count") {
-            assert_eq!(got.header("total-count"), Some(tc), "{ctx}");
-        }
-        if it.resp_body.is_empty() {
-            assert_eq!(got.body, "", "{ctx}");
-        } else {
-            let want: Value = serde_json::from_str(&it.resp_body.replace(RECORDED_HOST, &url))
-                .unwrap_or_else(|e| panic!("{ctx}: recorded body is not JSON ({e})"));
-            assert_eq!(got.json(), want, "{ctx}");
-        }
-        if it.resp_body.starts_with("{\"code\": ")
-            || it.resp_body == r#"{"message":"DNS Record Created"}"#
-        {
-            // These bodies are byte-for-byte the same.
-            assert_eq!(got.body, it.resp_body, "{ctx}");
+    let mut total = 0;
+    for (file, interactions) in cassettes {
+        for (n, it) in interactions.iter().enumerate() {
+            let ctx = format!("{file} #{n}: {} {}", it.method, it.path());
+            let headers: Vec<(&str, &str)> = it
+                .req_headers
+                .iter()
+                .filter(|(k, _)| matches!(k.as_str(), "Accept" | "User-Agent" | "Content-Type"))
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let raw = build(
+                &it.method,
+                it.path(),
+                Some(&bearer(TOKEN_FULL)),
+                &headers,
+                Some(&it.req_body),
+            );
+            let got = exchange(&url, &raw).unwrap_or_else(|e| panic!("{ctx}: {e}"));
+            assert_eq!(got.status, it.status, "{ctx}: {}", got.body);
+            assert_eq!(
+                got.header("content-type"),
+                it.resp_header("content-type"),
+                "{ctx}"
+            );
+            let want_location = it
+                .resp_header("location")
+                .map(|l| l.replace(RECORDED_HOST, &url));
+            assert_eq!(
+                got.header("location").map(str::to_string),
+                want_location,
+                "{ctx}"
+            );
+            if let Some(tc) = it.resp_header("total-count") {
+                assert_eq!(got.header("total-count"), Some(tc), "{ctx}");
+            }
+            assert_eq!(
+                got.body,
+                it.resp_body.replace(RECORDED_HOST, &url),
+                "{ctx}: the body differs from the recording"
+            );
+            total += 1;
         }
     }
-    interactions.len()
+    total
 }
 
 #[test]
@@ -236,19 +252,42 @@ fn yaml_subset_parser_reads_folded_quoted_scalars() {
 }
 
 #[test]
-fn every_recorded_cassette_replays_identically() {
-    let base = t18s_zone_from_list_cassette();
-    assert_eq!(base.len(), 16);
-    let mut files: Vec<String> = std::fs::read_dir(cassette_dir())
-        .unwrap_or_else(|e| panic!("{}: {e}", cassette_dir().display()))
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yaml"))
+fn every_recorded_cassette_replays_identically_on_one_state() {
+    let cassettes = cassettes_in_recorded_order();
+    assert_eq!(cassettes.len(), 26);
+    // Seed only what no cassette writes: the rest must come from replaying
+    // the writes themselves, so the "list all" answer checks their effect.
+    let written: Vec<(String, String)> = cassettes
+        .iter()
+        .flat_map(|(_, its)| its.iter().filter_map(written_rrset))
         .collect();
-    files.sort();
-    assert_eq!(files.len(), 26);
-    let mut total = 0;
-    for f in &files {
-        total += replay(f, &base);
-    }
+    let listed = t18s_zone_from_list_cassette();
+    assert_eq!(listed.len(), 16);
+    let seed: Vec<Rrset> = listed
+        .into_iter()
+        .filter(|r| !written.contains(&(r.name.clone(), r.rtype.clone())))
+        .collect();
+    let seeded: Vec<(&str, &str)> = seed
+        .iter()
+        .map(|r| (r.name.as_str(), r.rtype.as_str()))
+        .collect();
+    assert_eq!(seeded, vec![("@", "A"), ("@", "AAAA"), ("www", "CNAME")]);
+    let total = replay_on_one_state(&cassettes, seed);
     assert!(total > 100, "{total}");
+}
+
+#[test]
+fn the_one_state_replay_checks_what_the_writes_before_it_left() {
+    // Out of order, a list meets writes it should not have seen yet: the
+    // one-state replay must notice (it compares what the writes produced).
+    let mut cassettes = cassettes_in_recorded_order();
+    let last = cassettes.pop().expect("a cassette");
+    cassettes.insert(0, last);
+    let seed = vec![
+        Rrset::new("@", "A", 600, &["82.64.93.53"]),
+        Rrset::new("@", "AAAA", 600, &["2a01:e0a:1f8:17e0:b62e:99ff:fef8:cdb9"]),
+        Rrset::new("www", "CNAME", 86400, &["t18s.fr."]),
+    ];
+    let replayed = std::panic::catch_unwind(|| replay_on_one_state(&cassettes, seed));
+    assert!(replayed.is_err(), "an out-of-order replay passed");
 }
