@@ -273,7 +273,9 @@ pub enum Reply {
     /// The action ran.
     Ok {
         action: String,
-        result: Value,
+        /// Serialized once, by dispatch.
+        #[schemars(with = "Value")]
+        result: Box<serde_json::value::RawValue>,
         meta: Meta,
         warnings: Vec<String>,
     },
@@ -303,6 +305,15 @@ pub struct Meta {
     /// How many pages were read from Gandi (list actions).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages_fetched: Option<u32>,
+    /// How many items this reply holds (list actions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub returned: Option<u64>,
+    /// `true` when `limit` cut the list (list actions): more items matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<bool>,
+    /// With `page`: the next page to ask for, null on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page: Option<Option<u32>>,
     /// The LiveDNS snapshot taken before a DNS write: restore it to undo.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,

@@ -53,6 +53,8 @@ pub struct Client {
     timeout: Duration,
     /// The token's introspection, asked at most once per run.
     tokeninfo: OnceCell<Option<TokenInfo>>,
+    /// How much one list walk may read.
+    walk_caps: paging::WalkCaps,
 }
 
 impl Client {
@@ -78,11 +80,14 @@ impl Client {
                 }
             },
         };
+        let walk_caps = paging::WalkCaps::from_env(env)?;
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(10.min(timeout))))
             .timeout_global(Some(Duration::from_secs(timeout)))
             .max_redirects(0)
+            .max_response_header_size(transport::HEADER_HARD_CAP)
+            .input_buffer_size(transport::INPUT_BUFFER)
             .user_agent(format!("gandi-skill/{}", env!("CARGO_PKG_VERSION")))
             .build();
         Ok(Client {
@@ -94,6 +99,7 @@ impl Client {
             debug: env.debug(),
             timeout: Duration::from_secs(timeout),
             tokeninfo: OnceCell::new(),
+            walk_caps,
         })
     }
 
