@@ -151,7 +151,14 @@ impl ListSpec {
                         Some(first.as_str()),
                         &expected,
                     )
-                    .with_detail("valid", self.valid(&self.fields)));
+                    .with_detail("valid", self.valid(&self.fields))
+                    .with_detail(
+                        "unknown",
+                        unknown
+                            .iter()
+                            .map(|n| Value::from(n.as_str()))
+                            .collect::<Vec<_>>(),
+                    ));
                 }
                 Some(f)
             }
