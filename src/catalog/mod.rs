@@ -235,7 +235,13 @@ impl<A: Action> AnyAction for Entry<A> {
         list_spec::<A>(&request_schema::<A::Params>())
     }
     fn result_schema(&self) -> Schema {
-        result_schema::<A::Output, A::Preview>(A::CLASS)
+        let mut schema = result_schema::<A::Output, A::Preview>(A::CLASS);
+        if let Some(spec) = list_spec::<A>(&request_schema::<A::Params>()) {
+            if let Some(object) = schema.as_object_mut() {
+                spec.relax(object);
+            }
+        }
+        schema
     }
     fn execute(&self, cx: &mut Reads, params: Map<String, Value>) -> SkillResult<Done> {
         dispatch::execute::<A>(cx, params)

@@ -237,6 +237,44 @@ impl ListSpec {
     }
 }
 
+impl ListSpec {
+    /// Loosens a list action's result schema for `fields`: an item holds
+    /// only the fields asked for, so none is required.
+    pub fn relax(&self, result: &mut Map<String, Value>) {
+        let Some(array) = result
+            .get_mut("properties")
+            .and_then(|p| p.get_mut(&self.array))
+            .and_then(Value::as_object_mut)
+        else {
+            return;
+        };
+        array.insert(
+            "description".into(),
+            Value::from("With `fields`, each item holds only the fields asked for."),
+        );
+        let reference = array
+            .get("items")
+            .and_then(|i| i.get("$ref"))
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/$defs/"))
+            .map(str::to_string);
+        let item = match reference {
+            Some(name) => result
+                .get_mut("$defs")
+                .and_then(|d| d.get_mut(&name))
+                .and_then(Value::as_object_mut),
+            None => result
+                .get_mut("properties")
+                .and_then(|p| p.get_mut(&self.array))
+                .and_then(|a| a.get_mut("items"))
+                .and_then(Value::as_object_mut),
+        };
+        if let Some(item) = item {
+            item.remove("required");
+        }
+    }
+}
+
 /// `$ref` to `#/$defs/...` followed once.
 fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
     match schema.get("$ref").and_then(Value::as_str) {

@@ -12,6 +12,7 @@ mod credentials;
 mod dns;
 mod dns_writes;
 mod generated;
+mod large_accounts;
 mod properties;
 mod protocol;
 mod read_actions;

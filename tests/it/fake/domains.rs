@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::fake::http::{glob_match, not_found, paginate, validation_error, Req, Response};
+use crate::fake::http::{glob_match, not_found, paginate_with, validation_error, Req, Response};
 use crate::fake::state::{iso8601, now_secs, Contact, Domain, State, DAY, LIVEDNS_NS};
 
 type Reply = Result<Response, Response>;
@@ -150,11 +150,13 @@ pub fn list(req: &Req, state: &State, base: &str) -> Reply {
         "fqdn" => matching.sort_by(|a, b| a.fqdn.cmp(&b.fqdn)),
         "tld" => matching.sort_by(|a, b| a.tld.cmp(&b.tld).then(a.fqdn.cmp(&b.fqdn))),
         "created_at" | "dates.created_at" => {
-            matching.sort_by_key(|d| (d.created_at, d.fqdn.clone()))
+            matching.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.fqdn.cmp(&b.fqdn)))
         }
-        "registry_ends_at" | "dates.registry_ends_at" => {
-            matching.sort_by_key(|d| (d.registry_ends_at, d.fqdn.clone()))
-        }
+        "registry_ends_at" | "dates.registry_ends_at" => matching.sort_by(|a, b| {
+            a.registry_ends_at
+                .cmp(&b.registry_ends_at)
+                .then(a.fqdn.cmp(&b.fqdn))
+        }),
         _ => {
             return Err(validation_error(
                 "querystring",
@@ -166,8 +168,17 @@ pub fn list(req: &Req, state: &State, base: &str) -> Reply {
     if desc {
         matching.reverse();
     }
-    let items = matching.iter().map(|d| list_item(base, d)).collect();
-    Ok(paginate(req, base, items, state.domains.len(), DEFAULT_PER_PAGE)?.into_response())
+    // Only the page asked for is rendered: a page of a 10,000-domain
+    // account costs what a page costs.
+    let page = paginate_with(
+        req,
+        base,
+        &matching,
+        state.domains.len(),
+        DEFAULT_PER_PAGE,
+        |d| list_item(base, d),
+    )?;
+    Ok(page.into_response())
 }
 
 pub fn get(state: &State, base: &str, fqdn: &str) -> Reply {

@@ -384,11 +384,29 @@ pub fn paginate(
     total: usize,
     default_per_page: usize,
 ) -> Result<Page, Response> {
+    paginate_with(req, base, &matching, total, default_per_page, Value::clone)
+}
+
+/// `paginate` for a large collection: only the page's items are rendered
+/// (`render`), so a page of a 10,000-item list costs what the page costs.
+pub fn paginate_with<T>(
+    req: &Req,
+    base: &str,
+    matching: &[T],
+    total: usize,
+    default_per_page: usize,
+    render: impl Fn(&T) -> Value,
+) -> Result<Page, Response> {
     let page = positive_param(req, "page")?.unwrap_or(1);
     let per_page = positive_param(req, "per_page")?.unwrap_or(default_per_page);
     let filtered = matching.len();
     let start = (page - 1).saturating_mul(per_page);
-    let items: Vec<Value> = matching.into_iter().skip(start).take(per_page).collect();
+    let items: Vec<Value> = matching
+        .iter()
+        .skip(start)
+        .take(per_page)
+        .map(render)
+        .collect();
     let last = filtered.div_ceil(per_page).max(1);
     let mut headers = vec![
         ("total-count".to_string(), total.to_string()),
