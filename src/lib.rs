@@ -50,7 +50,8 @@ pub fn run(input: &[u8], env: &Env) -> (String, i32) {
     // JSON-escaped form; only on a hit is it rebuilt through the scrub, which
     // works on the reply's strings, not its text, so the line stays valid
     // JSON whatever characters a secret holds.
-    let line = serde_json::to_string(&outcome.reply).ok().and_then(|line| {
+    let exit_code = outcome.exit_code;
+    let line = outcome.reply.into_line().and_then(|line| {
         if !secrets.iter().any(|t| t.appears_in_json(&line)) {
             return Some(line);
         }
@@ -59,7 +60,7 @@ pub fn run(input: &[u8], env: &Env) -> (String, i32) {
         serde_json::to_string(&reply).ok()
     });
     let line = line.unwrap_or_else(|| r#"{"status":"error","action":null,"error":{"code":"internal","message":"the reply could not be serialized","hint":null,"http_status":null,"details":{}}}"#.to_string());
-    (line, outcome.exit_code)
+    (line, exit_code)
 }
 
 /// Replaces every secret in every string (and key) of a reply.

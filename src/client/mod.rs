@@ -90,8 +90,13 @@ impl Client {
             .input_buffer_size(transport::INPUT_BUFFER)
             .user_agent(format!("gandi-skill/{}", env!("CARGO_PKG_VERSION")))
             .build();
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            transport::OnceResolver::default(),
+        );
         Ok(Client {
-            agent: config.into(),
+            agent,
             endpoints,
             credential,
             sharing_id,

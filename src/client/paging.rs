@@ -315,19 +315,28 @@ fn page_param(q: &[(String, String)]) -> Option<u32> {
         .and_then(|(_, v)| v.parse::<u32>().ok())
 }
 
-/// A fast 64-bit fingerprint of a page body (FNV-style over 8-byte words).
-/// A collision can only stop a walk early, never make one loop.
+/// A fast 64-bit fingerprint of a page body: four independent lanes of
+/// multiply-xor over 8-byte words (a page is hashed at memory speed). A
+/// collision can only stop a walk early, never make one loop.
 fn fingerprint(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(word)).wrapping_mul(0x0100_0000_01b3);
-        h ^= h >> 29;
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let word = |c: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        u64::from_le_bytes(w)
+    };
+    let mut lanes = [K, K.rotate_left(16), K.rotate_left(32), K.rotate_left(48)];
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        for (lane, c) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+            *lane = (*lane ^ word(c)).wrapping_mul(K).rotate_left(29);
+        }
     }
-    for b in chunks.remainder() {
-        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    let mut h = lanes
+        .iter()
+        .fold(bytes.len() as u64, |h, l| (h ^ l).wrapping_mul(K));
+    for b in blocks.remainder() {
+        h = (h ^ u64::from(*b)).wrapping_mul(K).rotate_left(29);
     }
     h
 }
@@ -422,6 +431,16 @@ mod tests {
         assert_eq!(next_page_after(3, 50, 10, &None, None), None);
         assert_eq!(next_page_after(4, 50, 0, &link, Some(150)), None);
         assert_eq!(next_page_after(1, 50, 50, &None, None), Some(2));
+    }
+
+    #[test]
+    fn fingerprints_tell_pages_apart() {
+        let a = br#"[{"fqdn":"a.com"},{"fqdn":"b.com"},{"fqdn":"c.com"}]"#;
+        let b = br#"[{"fqdn":"a.com"},{"fqdn":"b.com"},{"fqdn":"d.com"}]"#;
+        assert_eq!(fingerprint(a), fingerprint(a));
+        assert_ne!(fingerprint(a), fingerprint(b));
+        assert_ne!(fingerprint(&a[..32]), fingerprint(&a[..33]));
+        assert_ne!(fingerprint(b""), fingerprint(b" "));
     }
 
     #[test]

@@ -147,7 +147,8 @@ pub fn list(req: &Req, state: &State, base: &str) -> Reply {
         None => (false, sort_by),
     };
     match field {
-        "fqdn" => matching.sort_by(|a, b| a.fqdn.cmp(&b.fqdn)),
+        // The map is keyed by fqdn: already in that order.
+        "fqdn" => {}
         "tld" => matching.sort_by(|a, b| a.tld.cmp(&b.tld).then(a.fqdn.cmp(&b.fqdn))),
         "created_at" | "dates.created_at" => {
             matching.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.fqdn.cmp(&b.fqdn)))
