@@ -90,15 +90,23 @@ fn a_list_of_huge_items_stops_at_the_byte_cap() {
 }
 
 #[test]
-fn the_default_caps_hold_ten_thousand_domains() {
-    let fake = fake_with(10_000);
+fn the_default_caps_hold_ten_thousand_domains_and_ten_thousand_rrsets() {
+    let mut state = State::seeded();
+    state.add_domains(10_000);
+    state.add_zone("big.example", 10_000);
+    let fake = FakeGandi::start_with(state);
     let total = fake.with_state(|s| s.domains.len());
-    let run = Skill::with_env_token(&fake, TOKEN_FULL)
-        .run(r#"{"action":"domains.list","fields":["fqdn"]}"#);
+    let skill = Skill::with_env_token(&fake, TOKEN_FULL);
+    let run = skill.run(r#"{"action":"domains.list","fields":["fqdn"]}"#);
     let r = run.assert_ok();
     assert_eq!(r["domains"].as_array().map(Vec::len), Some(total));
     assert_eq!(run.reply["meta"]["returned"], total);
     assert_eq!(fake.requests().len(), total.div_ceil(100));
+    fake.clear_requests();
+    let run = skill.run(r#"{"action":"dns.records.list","domain":"big.example","limit":1}"#);
+    run.assert_ok();
+    assert_eq!(run.reply["meta"]["total_count"], 10_000);
+    assert_eq!(fake.requests().len(), 20, "10,000 rrsets, 500 a page");
 }
 
 #[test]

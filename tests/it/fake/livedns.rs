@@ -35,15 +35,32 @@ pub fn rrset_href(base: &str, fqdn: &str, name: &str, rtype: &str) -> String {
     )
 }
 
-/// Key order as recorded: type, ttl, name, href, values.
+/// One rrset as Gandi lists it, key order as recorded: type, ttl, name,
+/// href, values. A struct rather than a `json!` map, so a page of a large
+/// zone is written without building a map per rrset.
+#[derive(serde::Serialize)]
+pub struct RrsetItem<'a> {
+    rrset_type: &'a str,
+    rrset_ttl: u32,
+    rrset_name: &'a str,
+    rrset_href: String,
+    rrset_values: &'a [String],
+}
+
+impl<'a> RrsetItem<'a> {
+    pub fn of(base: &str, fqdn: &str, r: &'a Rrset) -> RrsetItem<'a> {
+        RrsetItem {
+            rrset_type: &r.rtype,
+            rrset_ttl: r.ttl,
+            rrset_name: &r.name,
+            rrset_href: rrset_href(base, fqdn, &r.name, &r.rtype),
+            rrset_values: &r.values,
+        }
+    }
+}
+
 pub fn rrset_json(base: &str, fqdn: &str, r: &Rrset) -> Value {
-    json!({
-        "rrset_type": r.rtype,
-        "rrset_ttl": r.ttl,
-        "rrset_name": r.name,
-        "rrset_href": rrset_href(base, fqdn, &r.name, &r.rtype),
-        "rrset_values": r.values,
-    })
+    serde_json::to_value(RrsetItem::of(base, fqdn, r)).unwrap_or(Value::Null)
 }
 
 /// The same without `rrset_href` (snapshot `zone_data`).
@@ -323,9 +340,15 @@ pub fn list_records(req: &Req, state: &State, base: &str, fqdn: &str) -> Reply {
         let owned: Vec<Rrset> = matching.into_iter().cloned().collect();
         return Ok(Response::text(200, zonetext::render(zone.serial, &owned)));
     }
-    let page = paginate_with(req, base, &matching, total, RECORDS_PER_PAGE, |r| {
-        rrset_json(base, fqdn, r)
-    })?;
+    let page = paginate_with(
+        req,
+        base,
+        matching.iter(),
+        matching.len(),
+        total,
+        RECORDS_PER_PAGE,
+        |r| RrsetItem::of(base, fqdn, r),
+    )?;
     Ok(page.into_response())
 }
 
