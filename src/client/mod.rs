@@ -11,7 +11,7 @@ mod paging;
 mod response;
 mod transport;
 
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -52,7 +52,7 @@ pub struct Client {
     /// The overall timeout of one request.
     timeout: Duration,
     /// The token's introspection, asked at most once per run.
-    tokeninfo: OnceCell<Option<TokenInfo>>,
+    tokeninfo: OnceLock<Option<TokenInfo>>,
     /// How much one list walk may read.
     walk_caps: paging::WalkCaps,
 }
@@ -103,7 +103,7 @@ impl Client {
             permission,
             debug: env.debug(),
             timeout: Duration::from_secs(timeout),
-            tokeninfo: OnceCell::new(),
+            tokeninfo: OnceLock::new(),
             walk_caps,
         })
     }

@@ -11,6 +11,8 @@
 //! the walk after its first page.
 
 use std::collections::HashSet;
+use std::sync::mpsc;
+use std::thread::Scope;
 
 use serde::de::DeserializeOwned;
 use ureq::http::Method;
@@ -196,92 +198,156 @@ impl Client {
             bytes: 0,
             pages: 0,
         };
-        while let Some((next_path, next_query)) = next.take() {
-            walk.ask(&next_path, &next_query)?;
-            let q: Vec<(&str, String)> = next_query
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.clone()))
-                .collect();
-            let answer = self.call_url(Method::GET, &next_path, &q, Body::None, &[])?;
-            listing.pages_fetched += 1;
-            let count = |name: &str| {
-                answer
-                    .header(name)
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-            };
-            let total = count("total-count");
-            let filtered = count("filtered-count");
-            let link_next = answer.header("link").and_then(next_link);
-            if let Paging::Page { .. } = paging {
+        // While a page is parsed, the next one (when its `Link` already says
+        // which, and the count says the walk goes on) is fetched on a helper
+        // thread: the same keep-alive connection, one request at a time,
+        // the wait for Gandi overlapped with the parse.
+        std::thread::scope(|scope| {
+            let mut ahead = Ahead::default();
+            while let Some(url) = next.take() {
+                let answer = match ahead.take(&url) {
+                    Some(fetched) => fetched?,
+                    None => {
+                        walk.ask(&url.0, &url.1)?;
+                        self.get_page(&url)?
+                    }
+                };
+                listing.pages_fetched += 1;
+                let count = |name: &str| {
+                    answer
+                        .header(name)
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                };
+                let total = count("total-count");
+                let filtered = count("filtered-count");
+                let link_next = answer.header("link").and_then(next_link);
+                if let Paging::Page { .. } = paging {
+                    let items: Vec<W> = answer.json_or_default()?;
+                    drop(answer);
+                    let claimed = filtered.or(total);
+                    listing.total_count = claimed;
+                    listing.next_page =
+                        next_page_after(page_number, per_page, items.len(), &link_next, claimed);
+                    listing.items = items.into_iter().map(&mut each).collect();
+                    return Ok(listing);
+                }
+                walk.seen(&answer)?;
+                // What Gandi says the walk will hold: past the cap, stop now
+                // rather than after thousands of requests. Under a filter the
+                // smaller count is the one that applies.
+                let claimed = match (filtered, total) {
+                    (Some(f), Some(t)) => Some(f.min(t)),
+                    (f, t) => f.or(t),
+                };
+                if let Some(n) = claimed.filter(|n| *n > walk.caps.items) {
+                    return Err(too_big(path, format!("{n} items by Gandi's count")));
+                }
+                let collected = listing.items.len() as u64;
+                if let Some(link) = &link_next {
+                    // Only what the walk would surely ask next: a forward
+                    // link, and no count that this page could reach.
+                    let forward = page_param(&link.1).is_none_or(|n| n > page_number);
+                    let goes_on = total.is_none_or(|t| collected + u64::from(per_page) < t);
+                    if forward && goes_on {
+                        walk.ask(&link.0, &link.1)?;
+                        ahead.fetch(scope, self, link.clone());
+                    }
+                }
                 let items: Vec<W> = answer.json_or_default()?;
                 drop(answer);
-                let claimed = filtered.or(total);
-                listing.total_count = claimed;
-                listing.next_page =
-                    next_page_after(page_number, per_page, items.len(), &link_next, claimed);
-                listing.items = items.into_iter().map(each).collect();
-                return Ok(listing);
-            }
-            walk.seen(&answer)?;
-            let items: Vec<W> = answer.json_or_default()?;
-            drop(answer);
-            if items.is_empty() {
-                break;
-            }
-            // What Gandi says the walk will hold: past the cap, stop now
-            // rather than after thousands of requests. Under a filter the
-            // smaller count is the one that applies.
-            let claimed = match (filtered, total) {
-                (Some(f), Some(t)) => Some(f.min(t)),
-                (f, t) => f.or(t),
-            };
-            if let Some(n) = claimed.filter(|n| *n > walk.caps.items) {
-                return Err(too_big(path, format!("{n} items by Gandi's count")));
-            }
-            let full_page = items.len() as u64 >= u64::from(per_page);
-            if (listing.items.len() + items.len()) as u64 > walk.caps.items {
-                return Err(too_big(
-                    path,
-                    format!("more than {} items", walk.caps.items),
-                ));
-            }
-            listing.items.extend(items.into_iter().map(&mut each));
-            let collected = listing.items.len() as u64;
-            let reached_total = total.is_some_and(|t| collected >= t);
-            // A short page is not the end while Total-Count says more: Gandi
-            // may serve fewer than `per_page` per page (its maximum is not
-            // documented). Past the end it answers `[]`, which stops the walk.
-            let more_expected = full_page || total.is_some_and(|t| collected < t);
-            next = match link_next {
-                Some((p, q)) if !reached_total => {
-                    if let Some(n) = page_param(&q) {
-                        // A next link goes forward: one that points back
-                        // (or to page 0) would read the list again.
-                        if n <= page_number {
-                            return Err(looping(
-                                path,
-                                &format!(
-                                    "sent a next link back to page {n} from page {page_number}"
-                                ),
-                            ));
+                if items.is_empty() {
+                    break;
+                }
+                let full_page = items.len() as u64 >= u64::from(per_page);
+                if (listing.items.len() + items.len()) as u64 > walk.caps.items {
+                    return Err(too_big(
+                        path,
+                        format!("more than {} items", walk.caps.items),
+                    ));
+                }
+                listing.items.extend(items.into_iter().map(&mut each));
+                let collected = listing.items.len() as u64;
+                let reached_total = total.is_some_and(|t| collected >= t);
+                // A short page is not the end while Total-Count says more: Gandi
+                // may serve fewer than `per_page` per page (its maximum is not
+                // documented). Past the end it answers `[]`, which stops the walk.
+                let more_expected = full_page || total.is_some_and(|t| collected < t);
+                next = match link_next {
+                    Some((p, q)) if !reached_total => {
+                        if let Some(n) = page_param(&q) {
+                            // A next link goes forward: one that points back
+                            // (or to page 0) would read the list again.
+                            if n <= page_number {
+                                return Err(looping(
+                                    path,
+                                    &format!(
+                                        "sent a next link back to page {n} from page {page_number}"
+                                    ),
+                                ));
+                            }
+                            page_number = n;
                         }
-                        page_number = n;
+                        Some((p, q))
                     }
-                    Some((p, q))
+                    Some(_) => None,
+                    None if more_expected && !reached_total => {
+                        page_number += 1;
+                        Some((
+                            first_path.clone(),
+                            with_param(base_query.clone(), "page", page_number.to_string()),
+                        ))
+                    }
+                    None => None,
+                };
+            }
+            listing.total_count = Some(listing.items.len() as u64);
+            Ok(listing)
+        })
+    }
+
+    /// `GET` of one page, by path and query.
+    fn get_page(&self, (path, query): &PageUrl) -> SkillResult<Answer> {
+        let q: Vec<(&str, String)> = query.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        self.call_url(Method::GET, path, &q, Body::None, &[])
+    }
+}
+
+/// A page's path and query.
+type PageUrl = (String, Vec<(String, String)>);
+
+/// The page being fetched ahead on a helper thread (started on first use),
+/// at most one at a time.
+#[derive(Default)]
+struct Ahead {
+    worker: Option<(mpsc::Sender<PageUrl>, mpsc::Receiver<SkillResult<Answer>>)>,
+    fetching: Option<PageUrl>,
+}
+
+impl Ahead {
+    fn fetch<'s, 'c: 's>(&mut self, scope: &'s Scope<'s, '_>, client: &'c Client, url: PageUrl) {
+        let (ask, _) = self.worker.get_or_insert_with(|| {
+            let (ask, asked) = mpsc::channel::<PageUrl>();
+            let (answer, answers) = mpsc::channel();
+            scope.spawn(move || {
+                for url in asked {
+                    if answer.send(client.get_page(&url)).is_err() {
+                        break;
+                    }
                 }
-                Some(_) => None,
-                None if more_expected && !reached_total => {
-                    page_number += 1;
-                    Some((
-                        first_path.clone(),
-                        with_param(base_query.clone(), "page", page_number.to_string()),
-                    ))
-                }
-                None => None,
-            };
+            });
+            (ask, answers)
+        });
+        if ask.send(url.clone()).is_ok() {
+            self.fetching = Some(url);
         }
-        listing.total_count = Some(listing.items.len() as u64);
-        Ok(listing)
+    }
+
+    /// The answer for `url` when it is the one fetched ahead; any other
+    /// fetched answer is waited for and dropped.
+    fn take(&mut self, url: &PageUrl) -> Option<SkillResult<Answer>> {
+        let fetching = self.fetching.take()?;
+        let answer = self.worker.as_ref()?.1.recv().ok()?;
+        (fetching == *url).then_some(answer)
     }
 }
 
