@@ -140,6 +140,24 @@ fn a_link_cycle_over_two_or_three_pages_stops_before_reading_a_page_again() {
 }
 
 #[test]
+fn a_next_link_on_the_last_page_is_not_followed_nor_fetched_ahead() {
+    let fake = fake_with(250);
+    // Every page links to the next one, the last (page 3 of 256) too.
+    fake.inject(fault(
+        "GET",
+        "/v5/domain/domains",
+        100,
+        FaultKind::LinkCycle { pages: 100 },
+    ));
+    let run = Skill::with_env_token(&fake, TOKEN_FULL).run(LIST);
+    assert_eq!(
+        run.assert_ok()["domains"].as_array().map(Vec::len),
+        Some(256)
+    );
+    assert_eq!(pages_asked(&fake), ["1", "2", "3"]);
+}
+
+#[test]
 fn a_link_to_page_zero_is_never_followed() {
     let fake = fake_with(1000);
     fake.inject(fault(
