@@ -170,45 +170,36 @@ pub(super) fn execute<A: Action>(cx: &mut Reads, raw: Map<String, Value>) -> Ski
 const LARGE_REPLY_BYTES: usize = 256 * 1024;
 
 /// The result, serialized once. A list is shaped (`fields`, `sort`, `limit`)
-/// as it is written and counted for `meta.returned` and `meta.truncated`.
+/// as it is written, counted for `meta.returned` and `meta.truncated`, and
+/// warned about when too large.
 fn result(cx: &mut Reads, output: &impl Serialize, shape: Option<&Shape>) -> SkillResult<Done> {
     let Some(shape) = shape else {
-        let raw = serde_json::value::to_raw_value(output)
-            .map_err(|e| SkillError::internal(format!("result: {e}")))?;
-        large_reply(cx, raw.get().len(), None);
-        return Ok(Done::Result(raw));
+        return serde_json::value::to_raw_value(output)
+            .map(Done::Result)
+            .map_err(|e| SkillError::internal(format!("result: {e}")));
     };
     let shaped = shape::serialize(output, shape)
         .map_err(|e| SkillError::internal(format!("result of {}: {e}", cx.action())))?;
     cx.run.meta.returned = shaped.returned;
     cx.run.meta.truncated = shaped.returned.map(|_| shaped.truncated);
-    large_reply(cx, shaped.json.len(), Some(shape));
+    large_reply(cx, shaped.json.len(), shape);
     RawValue::from_string(shaped.json)
         .map(Done::Result)
         .map_err(|e| SkillError::internal(format!("result: {e}")))
 }
 
-/// A warning on a reply too large for an agent's context, saying how to ask
+/// A warning on a list too large for an agent's context, saying how to ask
 /// for less.
-fn large_reply(cx: &mut Reads, bytes: usize, shape: Option<&Shape>) {
-    if bytes <= LARGE_REPLY_BYTES {
-        return;
-    }
-    let size = format!(
-        "this reply is {} KB (about {} tokens)",
-        bytes / 1000,
-        bytes / 4
-    );
-    let advice = match shape {
-        Some(shape) => format!(
-            "{size}: ask only for what is needed with `fields` and `limit` (and `sort`), e.g. {}",
+fn large_reply(cx: &mut Reads, bytes: usize, shape: &Shape) {
+    if bytes > LARGE_REPLY_BYTES {
+        let advice = format!(
+            "this reply is {} KB (about {} tokens), more than an agent should read at once: ask only for what is needed with `fields` and `limit` (and `sort`), e.g. {}",
+            bytes / 1000,
+            bytes / 4,
             shape.example(cx.action())
-        ),
-        None => format!(
-            "{size}: read only what is needed (narrower parameters) where the action allows it"
-        ),
-    };
-    cx.warn(advice);
+        );
+        cx.warn(advice);
+    }
 }
 
 enum Gate {
