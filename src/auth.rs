@@ -101,6 +101,17 @@ impl Token {
         self.shown_at(text).next().is_some()
     }
 
+    /// Whether serialized JSON text holds the secret in any of its strings:
+    /// the secret's JSON-escaped form is looked for (escaping is per
+    /// character, so it holds for the secret anywhere in a longer string).
+    pub fn appears_in_json(&self, json: &str) -> bool {
+        let Ok(quoted) = serde_json::to_string(&self.0) else {
+            return true;
+        };
+        let escaped = &quoted[1..quoted.len() - 1];
+        !escaped.is_empty() && json.contains(escaped)
+    }
+
     /// A one-way digest of the secret (SHA-256, hex): it tells two tokens
     /// apart (a plan binds the token it renews) without revealing either.
     pub fn fingerprint(&self) -> String {

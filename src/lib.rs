@@ -46,17 +46,21 @@ pub fn run(input: &[u8], env: &Env) -> (String, i32) {
         ),
     };
     // Defence in depth: whatever path a value took, no secret leaves. The
-    // scrub works on the reply's strings, not its text, so the line stays
-    // valid JSON whatever characters a secret holds.
-    let line = match serde_json::to_value(&outcome.reply) {
-        Ok(mut reply) => {
-            scrub(&mut reply, &secrets);
-            serde_json::to_string(&reply).ok()
+    // reply is serialized once and its text searched for each secret's
+    // JSON-escaped form; only on a hit is it rebuilt through the scrub, which
+    // works on the reply's strings, not its text, so the line stays valid
+    // JSON whatever characters a secret holds.
+    let exit_code = outcome.exit_code;
+    let line = outcome.reply.into_line().and_then(|line| {
+        if !secrets.iter().any(|t| t.appears_in_json(&line)) {
+            return Some(line);
         }
-        Err(_) => None,
-    };
+        let mut reply: serde_json::Value = serde_json::from_str(&line).ok()?;
+        scrub(&mut reply, &secrets);
+        serde_json::to_string(&reply).ok()
+    });
     let line = line.unwrap_or_else(|| r#"{"status":"error","action":null,"error":{"code":"internal","message":"the reply could not be serialized","hint":null,"http_status":null,"details":{}}}"#.to_string());
-    (line, outcome.exit_code)
+    (line, exit_code)
 }
 
 /// Replaces every secret in the string values of a reply. Keys are never
@@ -153,7 +157,18 @@ fn run_request(
         Ok(Done::DryRun(preview)) => Outcome {
             reply: Reply::Ok {
                 action: name,
-                result: preview,
+                result: match serde_json::value::to_raw_value(&preview) {
+                    Ok(raw) => raw,
+                    Err(_) => {
+                        return (
+                            Outcome::from_error(
+                                Some(action.name().to_string()),
+                                SkillError::internal("the preview could not be serialized"),
+                            ),
+                            ran.secrets,
+                        )
+                    }
+                },
                 meta: ran.meta,
                 warnings: ran.warnings,
             },

@@ -273,7 +273,9 @@ pub enum Reply {
     /// The action ran.
     Ok {
         action: String,
-        result: Value,
+        /// Serialized once, by dispatch.
+        #[schemars(with = "Value")]
+        result: Box<serde_json::value::RawValue>,
         meta: Meta,
         warnings: Vec<String>,
     },
@@ -303,6 +305,15 @@ pub struct Meta {
     /// How many pages were read from Gandi (list actions).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages_fetched: Option<u32>,
+    /// How many items this reply holds (list actions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub returned: Option<u64>,
+    /// `true` when `limit` cut the list (list actions): more items matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<bool>,
+    /// With `page`: the next page to ask for, null on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page: Option<Option<u32>>,
     /// The LiveDNS snapshot taken before a DNS write: restore it to undo.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
@@ -330,6 +341,35 @@ pub struct ErrorBody {
 }
 
 impl Reply {
+    /// The reply as one line of JSON. An ok reply's result is already
+    /// serialized (often most of the line): the line is built around that
+    /// text in its own buffer instead of copying it into a second one.
+    pub fn into_line(self) -> Option<String> {
+        let Reply::Ok {
+            action,
+            result,
+            meta,
+            warnings,
+        } = self
+        else {
+            return serde_json::to_string(&self).ok();
+        };
+        let head = format!(
+            r#"{{"status":"ok","action":{},"result":"#,
+            serde_json::to_string(&action).ok()?
+        );
+        let tail = format!(
+            r#","meta":{},"warnings":{}}}"#,
+            serde_json::to_string(&meta).ok()?,
+            serde_json::to_string(&warnings).ok()?
+        );
+        let mut line = String::from(Box::<str>::from(result));
+        line.reserve_exact(head.len() + tail.len());
+        line.insert_str(0, &head);
+        line.push_str(&tail);
+        Some(line)
+    }
+
     pub fn error(action: Option<String>, err: SkillError) -> Reply {
         Reply::Error {
             action,
@@ -369,5 +409,31 @@ pub fn expect_object(value: Value, what: &str) -> SkillResult<Map<String, Value>
             ErrorCode::UnexpectedResponse,
             format!("Gandi sent {} where {what} was expected", json_kind(&other)),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ok_line_is_what_serde_makes_of_the_reply() {
+        let reply = || Reply::Ok {
+            action: "dns.records.list".into(),
+            result: serde_json::value::to_raw_value(
+                &serde_json::json!({"records": [{"name": "@"}]}),
+            )
+            .expect("raw"),
+            meta: Meta {
+                total_count: Some(1),
+                next_page: Some(None),
+                ..Meta::default()
+            },
+            warnings: vec!["a \"quoted\" warning".into()],
+        };
+        let by_serde = serde_json::to_string(&reply()).expect("serde");
+        assert_eq!(reply().into_line().as_deref(), Some(by_serde.as_str()));
+        let error = || Reply::error(Some("x".into()), SkillError::internal("boom"));
+        assert_eq!(error().into_line(), serde_json::to_string(&error()).ok());
     }
 }

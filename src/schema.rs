@@ -158,7 +158,7 @@ pub fn skill_manifest() -> Value {
             "config_dir": "$GANDI_CONFIG_DIR, else $XDG_CONFIG_HOME/gandi, else ~/.config/gandi",
             "sandbox": "sandbox: true or GANDI_SANDBOX=1 uses GANDI_SANDBOX_API_TOKEN / GANDI_SANDBOX_API_KEY and <config>/sandbox/...",
             "setup": "scripts/setup_token.sh [--profile NAME] [--sandbox]",
-            "env": ["GANDI_API_TOKEN", "GANDI_API_KEY", "GANDI_SANDBOX_API_TOKEN", "GANDI_SANDBOX_API_KEY", "GANDI_PROFILE", "GANDI_SANDBOX", "GANDI_CONFIG_DIR", "XDG_CONFIG_HOME", "GANDI_API_URL", "GANDI_ID_URL", "GANDI_TIMEOUT_SECS", "GANDI_SKILL_DEBUG"]
+            "env": ["GANDI_API_TOKEN", "GANDI_API_KEY", "GANDI_SANDBOX_API_TOKEN", "GANDI_SANDBOX_API_KEY", "GANDI_PROFILE", "GANDI_SANDBOX", "GANDI_CONFIG_DIR", "XDG_CONFIG_HOME", "GANDI_API_URL", "GANDI_ID_URL", "GANDI_TIMEOUT_SECS", "GANDI_LIST_MAX_ITEMS", "GANDI_SKILL_DEBUG"]
         },
         "actions": actions,
     })

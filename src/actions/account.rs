@@ -68,13 +68,18 @@ pub struct OrganizationList {
 pub struct Organization {
     /// The organization id: pass it as `sharing_id` to act for this organization.
     pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `individual`, `company`, `association` or `publicbody`.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub org_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub orgname: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reseller: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub corporate: Option<bool>,
 }
 
@@ -96,13 +101,11 @@ impl Action for OrganizationsList {
     crate::read_only_action!();
 
     fn plan(cx: &mut Reads, p: OrganizationsListParams) -> SkillResult<Step<Self>> {
-        let listing =
-            cx.list::<OrganizationWire>("organization/organizations", &[], p.paging()?)?;
-        cx.listed(listing.total_count, listing.pages_fetched);
-        let organizations = listing
-            .items
-            .into_iter()
-            .map(|o| Organization {
+        let listing = cx.list_map(
+            "organization/organizations",
+            &[],
+            p.paging()?,
+            |o: OrganizationWire| Organization {
                 id: o.id,
                 name: o.name,
                 org_type: o.org_type,
@@ -110,8 +113,11 @@ impl Action for OrganizationsList {
                 email: o.email,
                 reseller: o.reseller,
                 corporate: o.corporate,
-            })
-            .collect();
-        Ok(Step::Done(OrganizationList { organizations }))
+            },
+        )?;
+        cx.listed(listing.total_count, listing.pages_fetched);
+        Ok(Step::Done(OrganizationList {
+            organizations: listing.items,
+        }))
     }
 }

@@ -1,6 +1,6 @@
 //! What many actions share: the one check for Gandi ids in parameters, the
-//! paging parameters every list action takes (`list_params!`), and the
-//! Unicode form of names for display.
+//! paging and shaping parameters every list action takes (`list_params!`),
+//! and the Unicode form of names for display.
 
 use crate::client::Paging;
 use crate::error::{SkillError, SkillResult};
@@ -60,8 +60,10 @@ pub trait ListParams {
     }
 }
 
-/// Declares a list action's parameter struct with the paging parameters
-/// every list takes appended, and its `ListParams`.
+/// Declares a list action's parameter struct with the parameters every list
+/// takes appended (`page`, `per_page`, `fields`, `limit`, `sort`), and its
+/// `ListParams`. Dispatch applies `fields`, `limit` and `sort` to the one
+/// array the action returns (`catalog/shape.rs`): the action never reads them.
 #[macro_export]
 macro_rules! list_params {
     (
@@ -89,6 +91,17 @@ macro_rules! list_params {
             #[serde(default)]
             #[schemars(range(min = 1, max = 500))]
             pub per_page: Option<u32>,
+            /// Only these fields of each item, e.g. `["fqdn","expires_at"]` (names as in the result): a smaller reply.
+            #[serde(default)]
+            #[schemars(length(min = 1))]
+            pub fields: Option<Vec<String>>,
+            /// At most this many items, after filters and `sort` (`meta.truncated` says when it cut).
+            #[serde(default)]
+            #[schemars(range(min = 1))]
+            pub limit: Option<u32>,
+            /// Order the items by one of their fields, `-` first for descending (`expires_at`, `-days_left`); items without the field come last. With `page`, only that page is sorted.
+            #[serde(default)]
+            pub sort: Option<String>,
         }
 
         impl $crate::actions::common::ListParams for $name {

@@ -187,7 +187,24 @@ impl<'a> Reads<'a> {
         query: &[(&str, String)],
         paging: Paging,
     ) -> SkillResult<Listing<T>> {
-        self.client()?.list(path, query, paging)
+        self.list_map(path, query, paging, |item: T| item)
+    }
+
+    /// A list like `list`, each of Gandi's items turned into what the action
+    /// keeps as its page arrives (the page is dropped before the next).
+    /// With one page asked for, `meta.next_page` says where to go on.
+    pub fn list_map<W: DeserializeOwned, T>(
+        &mut self,
+        path: &str,
+        query: &[(&str, String)],
+        paging: Paging,
+        each: impl FnMut(W) -> T,
+    ) -> SkillResult<Listing<T>> {
+        let listing = self.client()?.list_map(path, query, paging, each)?;
+        if let Paging::Page { .. } = paging {
+            self.run.meta.next_page = Some(listing.next_page);
+        }
+        Ok(listing)
     }
 
     /// A POST that Gandi documents as a check: it changes nothing.

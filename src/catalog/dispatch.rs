@@ -2,14 +2,19 @@
 //! Parameters, the user's policy, the token's permissions, `plan` (reads
 //! only), the policy again on what the plan found, `dry_run`, the gate (plan
 //! token: preview or verify), the price check, and only then `apply`, with
-//! the `Permit` that a write needs and that nothing else can make.
+//! the `Permit` that a write needs and that nothing else can make. It also
+//! serializes the result, once: a list shaped by `fields`, `sort` and
+//! `limit` (checked before any request) and counted for `meta`.
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::context::Reads;
+use super::shape::{self, ListOptions, Shape};
 use super::{
-    diagnose, param_names, Action, AnyAction, Done, Permission, Planned, Route, Step, Writes,
+    diagnose, list_spec, property_names, request_schema, Action, AnyAction, Done, Permission,
+    Planned, Route, Step, Writes,
 };
 use crate::auth;
 use crate::env::Env;
@@ -81,8 +86,22 @@ pub fn dispatch(
 pub(super) fn execute<A: Action>(cx: &mut Reads, raw: Map<String, Value>) -> SkillResult<Done> {
     let common = cx.run.common;
     check_common(A::CLASS, common)?;
-    let names = param_names(&super::Entry::<A>::NEW);
+    let schema = request_schema::<A::Params>();
+    let names = property_names(&schema);
     let params: A::Params = crate::params::from_map_with(raw.clone(), &names)?;
+    // A list's `fields` and `sort` are checked against its items now, so a
+    // wrong name sends nothing.
+    let shape = match list_spec::<A>(&schema) {
+        Some(spec) => {
+            let options: Map<String, Value> = raw
+                .iter()
+                .filter(|(k, v)| matches!(k.as_str(), "fields" | "limit" | "sort") && !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            Some(spec.shape(crate::params::from_map::<ListOptions>(options)?)?)
+        }
+        None => None,
+    };
     let policy = policy_for(cx, A::CLASS)?;
     if A::CLASS != Class::Read {
         policy.allows_class(A::NAME, A::CLASS)?;
@@ -103,7 +122,7 @@ pub(super) fn execute<A: Action>(cx: &mut Reads, raw: Map<String, Value>) -> Ski
         Err(e) => return Err(diagnose::not_found(cx, e, &raw, A::ROUTES)),
     };
     let planned = match step {
-        Step::Done(output) => return Ok(Done::Result(to_value(&output, "result")?)),
+        Step::Done(output) => return result(cx, &output, shape.as_ref()),
         Step::Change(planned) if A::CLASS == Class::Read => {
             drop(planned);
             return Err(SkillError::internal(format!(
@@ -144,7 +163,43 @@ pub(super) fn execute<A: Action>(cx: &mut Reads, raw: Map<String, Value>) -> Ski
     check_price(common, &planned)?;
     let mut writes = Writes { reads: cx, permit };
     let output = A::apply(&mut writes, planned.pending)?;
-    to_value(&output, "result").map(Done::Result)
+    result(writes.reads, &output, None)
+}
+
+/// Above this a reply costs an agent more than it can read at once.
+const LARGE_REPLY_BYTES: usize = 256 * 1024;
+
+/// The result, serialized once. A list is shaped (`fields`, `sort`, `limit`)
+/// as it is written, counted for `meta.returned` and `meta.truncated`, and
+/// warned about when too large.
+fn result(cx: &mut Reads, output: &impl Serialize, shape: Option<&Shape>) -> SkillResult<Done> {
+    let Some(shape) = shape else {
+        return serde_json::value::to_raw_value(output)
+            .map(Done::Result)
+            .map_err(|e| SkillError::internal(format!("result: {e}")));
+    };
+    let shaped = shape::serialize(output, shape)
+        .map_err(|e| SkillError::internal(format!("result of {}: {e}", cx.action())))?;
+    cx.run.meta.returned = shaped.returned;
+    cx.run.meta.truncated = shaped.returned.map(|_| shaped.truncated);
+    large_reply(cx, shaped.json.len(), shape);
+    RawValue::from_string(shaped.json)
+        .map(Done::Result)
+        .map_err(|e| SkillError::internal(format!("result: {e}")))
+}
+
+/// A warning on a list too large for an agent's context, saying how to ask
+/// for less.
+fn large_reply(cx: &mut Reads, bytes: usize, shape: &Shape) {
+    if bytes > LARGE_REPLY_BYTES {
+        let advice = format!(
+            "this reply is {} KB (about {} tokens), more than an agent should read at once: ask only for what is needed with `fields` and `limit` (and `sort`), e.g. {}",
+            bytes / 1000,
+            bytes / 4,
+            shape.example(cx.action())
+        );
+        cx.warn(advice);
+    }
 }
 
 enum Gate {

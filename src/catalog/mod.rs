@@ -24,6 +24,7 @@ mod diagnose;
 mod dispatch;
 mod permission;
 mod route;
+mod shape;
 mod suggest;
 
 use std::marker::PhantomData;
@@ -38,6 +39,7 @@ pub use context::{Reads, Writes};
 pub use dispatch::{dispatch, Permit, Ran, DISPATCH_ROUTES};
 pub use permission::Permission;
 pub use route::{Effect, Host, Route};
+pub use shape::ListSpec;
 pub use suggest::unknown_action;
 
 use crate::actions;
@@ -168,8 +170,8 @@ macro_rules! read_only_action {
 
 /// What a run of dispatch produced, before it becomes a reply.
 pub enum Done {
-    /// The action ran (or was a read).
-    Result(Value),
+    /// The action ran (or was a read): its result, serialized once.
+    Result(Box<serde_json::value::RawValue>),
     /// `dry_run`: the preview is the result; nothing was changed.
     DryRun(Value),
     /// The user must see `preview` and say yes; repeat with `confirm_with`.
@@ -190,6 +192,9 @@ pub trait AnyAction: Sync {
     fn summary(&self) -> &'static str;
     fn example(&self) -> &'static str;
     fn params_schema(&self) -> Schema;
+    /// For a list action (params from `list_params!`): its list's name and
+    /// the item fields `fields` and `sort` take.
+    fn list_spec(&self) -> Option<ListSpec>;
     /// The schema of `result` (for non-read actions: the result or, after a
     /// dry run, the preview).
     fn result_schema(&self) -> Schema;
@@ -224,10 +229,19 @@ impl<A: Action> AnyAction for Entry<A> {
         A::EXAMPLE
     }
     fn params_schema(&self) -> Schema {
-        request_schema::<A::Params>()
+        params_schema::<A>()
+    }
+    fn list_spec(&self) -> Option<ListSpec> {
+        list_spec::<A>(&request_schema::<A::Params>())
     }
     fn result_schema(&self) -> Schema {
-        result_schema::<A::Output, A::Preview>(A::CLASS)
+        let mut schema = result_schema::<A::Output, A::Preview>(A::CLASS);
+        if let Some(spec) = list_spec::<A>(&request_schema::<A::Params>()) {
+            if let Some(object) = schema.as_object_mut() {
+                spec.relax(object);
+            }
+        }
+        schema
     }
     fn execute(&self, cx: &mut Reads, params: Map<String, Value>) -> SkillResult<Done> {
         dispatch::execute::<A>(cx, params)
@@ -285,12 +299,41 @@ pub fn find(name: &str) -> Option<&'static dyn AnyAction> {
 
 /// The parameter names an action takes (from its schema).
 pub fn param_names(action: &dyn AnyAction) -> Vec<String> {
-    action
-        .params_schema()
+    property_names(&action.params_schema())
+}
+
+fn property_names(schema: &Schema) -> Vec<String> {
+    schema
         .get("properties")
         .and_then(Value::as_object)
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default()
+}
+
+/// The parameters `list_params!` appends: a params type holding all of
+/// them is a list action's.
+const LIST_PARAMS: &[&str] = &["page", "per_page", "fields", "limit", "sort"];
+
+/// The list a list action returns, from its result schema; `None` for any
+/// other action (`params` is its params schema as `request_schema` makes it).
+fn list_spec<A: Action>(params: &Schema) -> Option<ListSpec> {
+    let props = params.get("properties")?.as_object()?;
+    if !LIST_PARAMS.iter().all(|p| props.contains_key(*p)) {
+        return None;
+    }
+    ListSpec::of(result_schema::<A::Output, A::Preview>(A::CLASS).as_value())
+}
+
+/// An action's params schema; a list action's names the item fields its
+/// `fields` and `sort` take.
+fn params_schema<A: Action>() -> Schema {
+    let mut schema = request_schema::<A::Params>();
+    if let Some(spec) = list_spec::<A>(&schema) {
+        if let Some(object) = schema.as_object_mut() {
+            spec.describe(object);
+        }
+    }
+    schema
 }
 
 /// The JSON Schema of an action's parameters (as a request reads them).

@@ -11,7 +11,7 @@ mod paging;
 mod response;
 mod transport;
 
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -52,7 +52,9 @@ pub struct Client {
     /// The overall timeout of one request.
     timeout: Duration,
     /// The token's introspection, asked at most once per run.
-    tokeninfo: OnceCell<Option<TokenInfo>>,
+    tokeninfo: OnceLock<Option<TokenInfo>>,
+    /// How much one list walk may read.
+    walk_caps: paging::WalkCaps,
 }
 
 impl Client {
@@ -78,22 +80,31 @@ impl Client {
                 }
             },
         };
+        let walk_caps = paging::WalkCaps::from_env(env)?;
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(10.min(timeout))))
             .timeout_global(Some(Duration::from_secs(timeout)))
             .max_redirects(0)
+            .max_response_header_size(transport::HEADER_HARD_CAP)
+            .input_buffer_size(transport::INPUT_BUFFER)
             .user_agent(format!("gandi-skill/{}", env!("CARGO_PKG_VERSION")))
             .build();
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            transport::OnceResolver::default(),
+        );
         Ok(Client {
-            agent: config.into(),
+            agent,
             endpoints,
             credential,
             sharing_id,
             permission,
             debug: env.debug(),
             timeout: Duration::from_secs(timeout),
-            tokeninfo: OnceCell::new(),
+            tokeninfo: OnceLock::new(),
+            walk_caps,
         })
     }
 

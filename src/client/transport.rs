@@ -1,10 +1,15 @@
 //! One logical request on the wire: the ureq exchange, GET-only retries
 //! (429 with `Retry-After`, 502/503/504, timeouts and dropped connections; at
-//! most 3 tries and 20 s), timeouts, and transport failures as sentences.
+//! most 3 tries and 20 s), timeouts, the caps on one answer (headers, body,
+//! decompressed body), and transport failures as sentences.
 
+use std::io::Read;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use ureq::http::{self, Method};
+use ureq::http::{self, Method, Uri};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::NextTimeout;
 
 use super::response::{header, Answer};
 use super::{Body, Client};
@@ -13,7 +18,59 @@ use crate::error::{ErrorCode, SkillError};
 const MAX_TRIES: u32 = 3;
 const RETRY_BUDGET: Duration = Duration::from_secs(20);
 const MAX_RETRY_WAIT: Duration = Duration::from_secs(10);
-const MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
+/// The most one answer's body may weigh, after decompression (README
+/// "Limits"): a page of 500 rrsets or a 10,000-rrset zone file is under 2 MiB.
+pub(super) const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
+/// The most one answer's status line and headers may weigh. Larger ones,
+/// up to `HEADER_HARD_CAP`, are read and refused with their status; past
+/// that ureq stops reading and the status is unknown.
+pub(super) const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// ureq's own limit on a response head, and its input buffer just above it
+/// (a head must fit the buffer to be parsed at all; the buffer is resident
+/// memory, so it stays small).
+pub(super) const HEADER_HARD_CAP: usize = 192 * 1024;
+pub(super) const INPUT_BUFFER: usize = 256 * 1024;
+
+/// Resolves each host once per run. ureq resolves the host of every request,
+/// even one that reuses a pooled connection, and with a timeout set it does
+/// so on a new thread: a 100-page list would start 100 threads (a profile
+/// showed 6% of its CPU there).
+#[derive(Debug, Default)]
+pub(super) struct OnceResolver {
+    inner: DefaultResolver,
+    known: Mutex<Vec<(String, ResolvedSocketAddrs)>>,
+}
+
+impl Resolver for OnceResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let key = format!(
+            "{}://{}",
+            uri.scheme_str().unwrap_or_default(),
+            uri.authority().map(|a| a.as_str()).unwrap_or_default()
+        );
+        let known = |k: &Mutex<Vec<(String, ResolvedSocketAddrs)>>| {
+            k.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .iter()
+                .find(|(host, _)| *host == key)
+                .map(|(_, addrs)| addrs.clone())
+        };
+        if let Some(addrs) = known(&self.known) {
+            return Ok(addrs);
+        }
+        let addrs = self.inner.resolve(uri, config, timeout)?;
+        self.known
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((key, addrs.clone()));
+        Ok(addrs)
+    }
+}
 
 /// How one HTTP exchange ended.
 pub(super) enum Attempt {
@@ -144,6 +201,13 @@ impl Client {
                 }
             }
             Ok(Err(e)) => {
+                if let Some(why) = unreadable(&e) {
+                    self.log(&format!("{method} {path_only} refused: {why}"));
+                    return Attempt::Transport {
+                        error: unreadable_answer(method, None, why),
+                        transient: false,
+                    };
+                }
                 self.log(&format!(
                     "{method} {path_only} failed: {}",
                     transport_kind(&e)
@@ -167,14 +231,49 @@ impl Client {
                 )
             })
             .collect();
-        let bytes = match response
+        let head_bytes: usize = headers.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
+        let declared =
+            header(&headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+        let refusal = if head_bytes > MAX_HEADER_BYTES {
+            Some(format!(
+                "Gandi's answer has {} KiB of headers, more than the {} KiB a client accepts",
+                head_bytes / 1024,
+                MAX_HEADER_BYTES / 1024
+            ))
+        } else {
+            // Refused before reading: a declared size over the cap is never
+            // buffered.
+            declared
+                .filter(|n| *n > MAX_BODY_BYTES)
+                .map(|n| too_large(Some(n)))
+        };
+        if let Some(why) = refusal {
+            self.log(&format!("{method} {path_only} → {status}, refused: {why}"));
+            return Attempt::Transport {
+                error: unreadable_answer(method, Some(status), why),
+                transient: false,
+            };
+        }
+        // Sized from Content-Length (under the cap) so a page is read
+        // without regrowing; a compressed body may still grow to the cap.
+        let mut bytes = Vec::with_capacity(declared.unwrap_or(0) as usize);
+        let read = response
             .body_mut()
             .with_config()
             .limit(MAX_BODY_BYTES)
-            .read_to_vec()
-        {
-            Ok(b) => b,
+            .reader()
+            .read_to_end(&mut bytes)
+            .map_err(ureq::Error::from);
+        match read {
+            Ok(_) => {}
             Err(e) => {
+                if let Some(why) = unreadable(&e) {
+                    self.log(&format!("{method} {path_only} → {status}, refused: {why}"));
+                    return Attempt::Transport {
+                        error: unreadable_answer(method, Some(status), why),
+                        transient: false,
+                    };
+                }
                 self.log(&format!(
                     "{method} {path_only} → {status}, body failed: {}",
                     transport_kind(&e)
@@ -192,7 +291,7 @@ impl Client {
                     transient: false,
                 };
             }
-        };
+        }
         self.log(&format!(
             "{method} {path_only} → {status} ({} bytes, {} ms)",
             bytes.len(),
@@ -275,6 +374,55 @@ impl Client {
         if self.debug {
             eprintln!("gandi-skill: {}", self.credential.token.redact(line));
         }
+    }
+}
+
+const UNREADABLE_HINT: &str = "this is not what Gandi sends: a proxy or a broken server may be answering; try again later, and read a large list page by page with \"page\" and \"per_page\"";
+const MAYBE_MADE_HINT: &str = "Gandi answered the request but its answer was refused unread: the change may have been made; check the current state before repeating anything";
+
+/// The sentence for an answer over a cap, when `e` is one (or a body that
+/// does not decompress): such an answer is Gandi's, not a network failure.
+fn unreadable(e: &ureq::Error) -> Option<String> {
+    match e {
+        ureq::Error::BodyExceedsLimit(_) => Some(too_large(None)),
+        ureq::Error::LargeResponseHeader(_, limit) => Some(format!(
+            "Gandi's answer has more than {} KiB of headers",
+            limit / 1024
+        )),
+        ureq::Error::Decompress(kind, _) => Some(format!(
+            "Gandi's answer is declared as {kind} but does not decompress"
+        )),
+        _ => None,
+    }
+}
+
+/// An answer Gandi sent but the client will not read (over a cap, or not
+/// decompressible): `api.unexpected_response` with its status when known,
+/// never a network failure, and never retried. After a write the change may
+/// have been made.
+fn unreadable_answer(method: &Method, status: Option<u16>, why: String) -> SkillError {
+    let mut error =
+        SkillError::new(ErrorCode::UnexpectedResponse, why).with_hint(if *method == Method::GET {
+            UNREADABLE_HINT
+        } else {
+            MAYBE_MADE_HINT
+        });
+    if let Some(status) = status {
+        error = error.with_status(status);
+    }
+    error
+}
+
+fn too_large(declared: Option<u64>) -> String {
+    let cap = MAX_BODY_BYTES / (1024 * 1024);
+    match declared {
+        Some(n) => format!(
+            "Gandi's answer is {} MiB, more than the {cap} MiB one answer may hold",
+            n.div_ceil(1024 * 1024)
+        ),
+        None => format!(
+            "Gandi's answer is larger than the {cap} MiB one answer may hold (after decompression)"
+        ),
     }
 }
 

@@ -23,9 +23,11 @@ pub struct RrsetWire {
 
 impl From<RrsetWire> for Rrset {
     fn from(w: RrsetWire) -> Rrset {
+        let mut rtype = w.rrset_type;
+        rtype.make_ascii_uppercase();
         Rrset {
             name: w.rrset_name,
-            rtype: w.rrset_type.to_ascii_uppercase(),
+            rtype,
             ttl: w.rrset_ttl.unwrap_or(DEFAULT_TTL),
             values: w.rrset_values,
         }

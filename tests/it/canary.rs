@@ -158,6 +158,17 @@ fn a_secret_echoed_back_by_the_server_is_redacted() {
 #[test]
 fn a_panic_is_one_internal_reply_and_prints_nothing_else() {
     let fake = FakeGandi::start();
+    if !cfg!(debug_assertions) {
+        // A release build (`cargo test --release`) never reads the test
+        // switches: the request runs as usual.
+        for switch in ["GANDI_SKILL_TEST_PANIC", "GANDI_SKILL_TEST_PANIC_IN_ACTION"] {
+            let run = Skill::with_env_token(&fake, CANARY)
+                .env(switch, "1")
+                .run(r#"{"action":"describe"}"#);
+            run.assert_ok();
+        }
+        return;
+    }
     let run = Skill::with_env_token(&fake, CANARY)
         .env("GANDI_SKILL_TEST_PANIC", "1")
         .run(r#"{"action":"describe"}"#);

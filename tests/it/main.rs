@@ -13,6 +13,7 @@ mod dns;
 mod dns_writes;
 mod generated;
 mod hardening;
+mod large_accounts;
 mod properties;
 mod protocol;
 mod read_actions;

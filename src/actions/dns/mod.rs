@@ -88,14 +88,15 @@ pub(crate) fn rrsets_at(cx: &mut Reads, t: &Target) -> SkillResult<Vec<Rrset>> {
     }
 }
 
-/// Every rrset of a zone, all pages.
+/// Every rrset of a zone, all pages, each page turned into rrsets as it arrives.
 pub(crate) fn live_zone(cx: &mut Reads, zone: &str) -> SkillResult<Vec<Rrset>> {
-    let listing = cx.list::<RrsetWire>(
+    let listing = cx.list_map(
         &records_path(zone, None, None),
         &[],
         Paging::AllBy(ZONE_PAGE),
+        <Rrset as From<RrsetWire>>::from,
     )?;
-    Ok(rrsets(listing.items))
+    Ok(listing.items)
 }
 
 /// Refuses a change that would put a CNAME beside other data at one name.

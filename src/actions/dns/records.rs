@@ -109,12 +109,16 @@ impl Action for List {
                     Paging::All => Paging::AllBy(ZONE_PAGE),
                     other => other,
                 };
-                let listing =
-                    cx.list::<RrsetWire>(&records_path(&zone, None, None), &query, paging)?;
+                let listing = cx.list_map(
+                    &records_path(&zone, None, None),
+                    &query,
+                    paging,
+                    <Rrset as From<RrsetWire>>::from,
+                )?;
                 cx.listed(listing.total_count, listing.pages_fetched);
                 return Ok(Step::Done(RecordList {
                     domain: zone,
-                    records: rrsets(listing.items),
+                    records: listing.items,
                 }));
             }
         };

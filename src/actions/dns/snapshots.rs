@@ -65,9 +65,12 @@ pub struct SnapshotCreateParams {
 #[derive(Clone, Serialize, JsonSchema)]
 pub struct SnapshotInfo {
     pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Whether Gandi took it on its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub automatic: Option<bool>,
 }
 
@@ -159,13 +162,16 @@ impl Action for List {
         let zone = dns::zone_ascii(&p.domain, "domain")?;
         // Newest first: the restore point an agent wants is on the first page.
         let newest_first = [("sort_by", "-date_created".to_string())];
-        let listing =
-            cx.list::<Snapshot>(&snapshot_path(&zone, None), &newest_first, p.paging()?)?;
+        let listing = cx.list_map(
+            &snapshot_path(&zone, None),
+            &newest_first,
+            p.paging()?,
+            |s: Snapshot| SnapshotInfo::of(&s),
+        )?;
         cx.listed(listing.total_count, listing.pages_fetched);
-        let snapshots = listing.items.iter().map(SnapshotInfo::of).collect();
         Ok(Step::Done(SnapshotList {
             domain: zone,
-            snapshots,
+            snapshots: listing.items,
         }))
     }
 }

@@ -21,7 +21,9 @@ pub struct ZoneList {
 #[derive(Serialize, JsonSchema)]
 pub struct Zone {
     pub fqdn: String,
-    pub fqdn_unicode: String,
+    /// The Unicode form, only when it differs from `fqdn` (an IDN).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fqdn_unicode: Option<String>,
 }
 
 pub struct List;
@@ -38,16 +40,13 @@ impl Action for List {
     crate::read_only_action!();
 
     fn plan(cx: &mut Reads, p: ZonesListParams) -> SkillResult<Step<Self>> {
-        let listing = cx.list::<ZoneItem>("livedns/domains", &[], p.paging()?)?;
+        let listing = cx.list_map("livedns/domains", &[], p.paging()?, |z: ZoneItem| Zone {
+            fqdn_unicode: Some(unicode(&z.fqdn)).filter(|u| *u != z.fqdn),
+            fqdn: z.fqdn,
+        })?;
         cx.listed(listing.total_count, listing.pages_fetched);
-        let zones = listing
-            .items
-            .into_iter()
-            .map(|z| Zone {
-                fqdn_unicode: unicode(&z.fqdn),
-                fqdn: z.fqdn,
-            })
-            .collect();
-        Ok(Step::Done(ZoneList { zones }))
+        Ok(Step::Done(ZoneList {
+            zones: listing.items,
+        }))
     }
 }

@@ -32,31 +32,61 @@ pub struct DomainList {
     pub domains: Vec<DomainItem>,
 }
 
-/// One domain as the list shows it.
+/// One domain as the list shows it; what Gandi leaves out is left out.
 #[derive(Serialize, JsonSchema)]
 pub struct DomainItem {
     pub fqdn: String,
-    pub fqdn_unicode: String,
+    /// The Unicode form, only when it differs from `fqdn` (an IDN).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fqdn_unicode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Gandi's status flags, e.g. `clientTransferProhibited`.
     pub status: Vec<String>,
     /// When the registration ends (registry date).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// Whole days until `expires_at` (negative once past).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub days_left: Option<i64>,
     /// Whether Gandi renews it automatically.
     pub autorenew: bool,
     /// `livedns`, `abc` (classic), `premium_dns` or `other`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nameserver: Option<String>,
     pub tags: Vec<String>,
     /// The owning organization's id, when Gandi gives it (`sharing_id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharing_id: Option<String>,
     /// The owning organization's name as Gandi shows it (`orga_owner`); a
     /// name, not an id: organizations.list gives the ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// The nameservers in use, when Gandi lists them (`nameserver.hosts`);
-    /// null otherwise (domains.get always has them).
+    /// absent otherwise (domains.get always has them).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nameservers: Option<Vec<String>>,
+}
+
+impl DomainItem {
+    /// A list item from Gandi's, `now` being the run's clock.
+    fn of(now: i64, d: DomainItemWire) -> DomainItem {
+        let (expires_at, days_left) = expiry(now, d.dates.registry_ends_at);
+        DomainItem {
+            fqdn_unicode: d.fqdn_unicode.filter(|u| *u != d.fqdn),
+            fqdn: d.fqdn,
+            id: d.id,
+            status: d.status,
+            expires_at,
+            days_left,
+            autorenew: d.autorenew.unwrap_or(false),
+            nameserver: d.nameserver.current,
+            tags: d.tags,
+            sharing_id: d.sharing_id,
+            owner: d.orga_owner,
+            nameservers: d.nameserver.hosts,
+        }
+    }
 }
 
 pub struct List;
@@ -144,30 +174,14 @@ fn list(cx: &mut Reads, p: DomainsListParams) -> SkillResult<DomainList> {
         }
         query.push(("nameserver", n.clone()));
     }
-    let listing = cx.list::<DomainItemWire>("domain/domains", &query, paging)?;
-    cx.listed(listing.total_count, listing.pages_fetched);
+    // Each page becomes list items as it arrives: Gandi's JSON is never
+    // held past its page.
     let now = cx.now();
-    let domains = listing
-        .items
-        .into_iter()
-        .map(|d| {
-            let (expires_at, days_left) = expiry(now, d.dates.registry_ends_at);
-            DomainItem {
-                fqdn_unicode: d.fqdn_unicode.unwrap_or_else(|| d.fqdn.clone()),
-                fqdn: d.fqdn,
-                id: d.id,
-                status: d.status,
-                expires_at,
-                days_left,
-                autorenew: d.autorenew.unwrap_or(false),
-                nameserver: d.nameserver.current,
-                tags: d.tags,
-                sharing_id: d.sharing_id,
-                owner: d.orga_owner,
-                nameservers: d.nameserver.hosts,
-            }
-        })
-        .collect();
+    let listing = cx.list_map("domain/domains", &query, paging, |d: DomainItemWire| {
+        DomainItem::of(now, d)
+    })?;
+    cx.listed(listing.total_count, listing.pages_fetched);
+    let domains = listing.items;
     Ok(DomainList { domains })
 }
 

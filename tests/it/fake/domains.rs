@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::fake::http::{glob_match, not_found, paginate, validation_error, Req, Response};
+use crate::fake::http::{glob_match, not_found, paginate_with, validation_error, Req, Response};
 use crate::fake::state::{iso8601, now_secs, Contact, Domain, State, DAY, LIVEDNS_NS};
 
 type Reply = Result<Response, Response>;
@@ -14,28 +14,62 @@ pub fn domain_href(base: &str, fqdn: &str) -> String {
 }
 
 /// List item, key order and keys as in the reference's example (which has
-/// no `sharing_id`: `orga_owner` is a name, not an id).
-fn list_item(base: &str, d: &Domain) -> Value {
-    json!({
-        "fqdn": d.fqdn,
-        "fqdn_unicode": d.fqdn_unicode,
-        "id": d.id,
-        "href": domain_href(base, &d.fqdn),
-        "tld": d.tld,
-        "status": d.status,
-        "dates": {
-            "created_at": iso8601(d.created_at),
-            "registry_created_at": iso8601(d.registry_created_at),
-            "registry_ends_at": iso8601(d.registry_ends_at),
-            "updated_at": iso8601(d.updated_at),
+/// no `sharing_id`: `orga_owner` is a name, not an id). A struct rather than
+/// a `json!` map, so a page of a 10,000-domain account is written without
+/// building a map per domain.
+#[derive(serde::Serialize)]
+struct ListItem<'a> {
+    fqdn: &'a str,
+    fqdn_unicode: &'a str,
+    id: &'a str,
+    href: String,
+    tld: &'a str,
+    status: &'a [String],
+    dates: ListDates,
+    autorenew: bool,
+    nameserver: ListNameserver<'a>,
+    owner: &'a str,
+    orga_owner: &'a str,
+    domain_owner: &'a str,
+    tags: &'a [String],
+}
+
+#[derive(serde::Serialize)]
+struct ListDates {
+    created_at: String,
+    registry_created_at: String,
+    registry_ends_at: String,
+    updated_at: String,
+}
+
+#[derive(serde::Serialize)]
+struct ListNameserver<'a> {
+    current: &'a str,
+}
+
+fn list_item<'a>(base: &str, d: &'a Domain) -> ListItem<'a> {
+    ListItem {
+        fqdn: &d.fqdn,
+        fqdn_unicode: &d.fqdn_unicode,
+        id: &d.id,
+        href: domain_href(base, &d.fqdn),
+        tld: &d.tld,
+        status: &d.status,
+        dates: ListDates {
+            created_at: iso8601(d.created_at),
+            registry_created_at: iso8601(d.registry_created_at),
+            registry_ends_at: iso8601(d.registry_ends_at),
+            updated_at: iso8601(d.updated_at),
         },
-        "autorenew": d.autorenew,
-        "nameserver": { "current": d.nameserver },
-        "owner": d.owner,
-        "orga_owner": d.orga_owner,
-        "domain_owner": d.domain_owner,
-        "tags": d.tags,
-    })
+        autorenew: d.autorenew,
+        nameserver: ListNameserver {
+            current: &d.nameserver,
+        },
+        owner: &d.owner,
+        orga_owner: &d.orga_owner,
+        domain_owner: &d.domain_owner,
+        tags: &d.tags,
+    }
 }
 
 fn contact_json(c: &Contact, same_as_owner: Option<bool>) -> Value {
@@ -132,6 +166,24 @@ pub fn list(req: &Req, state: &State, base: &str) -> Reply {
         }
     }
     let sharing = req.query_value("sharing_id");
+    let sort_by = req.query_value("sort_by").unwrap_or("fqdn");
+    let (desc, field) = match sort_by.strip_prefix('-') {
+        Some(f) => (true, f),
+        None => (false, sort_by),
+    };
+    let total = state.domains.len();
+    // The whole account by name (the usual walk): the map is keyed by fqdn,
+    // so its order is the answer's and nothing is collected or sorted.
+    if field == "fqdn" && fqdn.is_none() && tld.is_none() && ns.is_none() && sharing.is_none() {
+        let all = state.domains.values();
+        let render = |d| list_item(base, d);
+        let page = if desc {
+            paginate_with(req, base, all.rev(), total, total, DEFAULT_PER_PAGE, render)?
+        } else {
+            paginate_with(req, base, all, total, total, DEFAULT_PER_PAGE, render)?
+        };
+        return Ok(page.into_response());
+    }
     let mut matching: Vec<&Domain> = state
         .domains
         .values()
@@ -141,20 +193,18 @@ pub fn list(req: &Req, state: &State, base: &str) -> Reply {
         .filter(|d| ns.is_none_or(|n| d.nameserver == n))
         .filter(|d| sharing.is_none_or(|s| d.sharing_id == s))
         .collect();
-    let sort_by = req.query_value("sort_by").unwrap_or("fqdn");
-    let (desc, field) = match sort_by.strip_prefix('-') {
-        Some(f) => (true, f),
-        None => (false, sort_by),
-    };
     match field {
-        "fqdn" => matching.sort_by(|a, b| a.fqdn.cmp(&b.fqdn)),
+        // The map is keyed by fqdn: already in that order.
+        "fqdn" => {}
         "tld" => matching.sort_by(|a, b| a.tld.cmp(&b.tld).then(a.fqdn.cmp(&b.fqdn))),
         "created_at" | "dates.created_at" => {
-            matching.sort_by_key(|d| (d.created_at, d.fqdn.clone()))
+            matching.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.fqdn.cmp(&b.fqdn)))
         }
-        "registry_ends_at" | "dates.registry_ends_at" => {
-            matching.sort_by_key(|d| (d.registry_ends_at, d.fqdn.clone()))
-        }
+        "registry_ends_at" | "dates.registry_ends_at" => matching.sort_by(|a, b| {
+            a.registry_ends_at
+                .cmp(&b.registry_ends_at)
+                .then(a.fqdn.cmp(&b.fqdn))
+        }),
         _ => {
             return Err(validation_error(
                 "querystring",
@@ -166,8 +216,17 @@ pub fn list(req: &Req, state: &State, base: &str) -> Reply {
     if desc {
         matching.reverse();
     }
-    let items = matching.iter().map(|d| list_item(base, d)).collect();
-    Ok(paginate(req, base, items, state.domains.len(), DEFAULT_PER_PAGE)?.into_response())
+    let filtered = matching.len();
+    let page = paginate_with(
+        req,
+        base,
+        matching.into_iter(),
+        filtered,
+        total,
+        DEFAULT_PER_PAGE,
+        |d| list_item(base, d),
+    )?;
+    Ok(page.into_response())
 }
 
 pub fn get(state: &State, base: &str, fqdn: &str) -> Reply {

@@ -48,6 +48,24 @@ pub enum FaultKind {
     /// Answer as if the request had no `page` parameter (a broken cache or
     /// proxy): every page of a list comes back as the first one.
     IgnorePage,
+    /// Answer normally, but the `Link` next URL of page `p` points to page
+    /// `p % pages + 1`: a cycle over `pages` pages.
+    LinkCycle { pages: u32 },
+    /// Answer normally, but the `Link` next URL points to this page.
+    LinkToPage { page: u32 },
+    /// Answer normally, but `Total-Count` and `Filtered-Count` say this.
+    Count { value: String },
+    /// A list that never ends (a hostile server): page `p` holds `per_page`
+    /// new domain items, each padded with `pad` bytes, whatever was asked,
+    /// with no count and no `Link`.
+    EndlessPages { per_page: usize, pad: usize },
+    /// 200 with a JSON body of `bytes` bytes (an array of blanks).
+    HugeBody { bytes: usize },
+    /// Answer normally, with one more header of `bytes` bytes.
+    HugeHeader { bytes: usize },
+    /// 200, `Content-Encoding: gzip`, a small body that inflates to `bytes`
+    /// bytes (a decompression bomb).
+    GzipBomb { bytes: usize },
 }
 
 impl Fault {
@@ -153,4 +171,71 @@ pub fn without_sharing_id(link: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The `Link` header with its `rel="next"` URL's `page` set to `page`.
+pub fn link_to_page(link: &str, page: u32) -> String {
+    link.split(',')
+        .map(|part| {
+            if !part.contains("rel=\"next\"") {
+                return part.to_string();
+            }
+            let Some((url, rest)) = part.split_once('>') else {
+                return part.to_string();
+            };
+            let (path, query) = url.split_once('?').unwrap_or((url, ""));
+            let mut pairs: Vec<String> = query
+                .split('&')
+                .filter(|p| !p.is_empty() && !p.starts_with("page="))
+                .map(str::to_string)
+                .collect();
+            pairs.push(format!("page={page}"));
+            format!("{path}?{}>{rest}", pairs.join("&"))
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Page `page` of a list that never ends.
+pub fn endless_page(page: usize, per_page: usize, pad: usize) -> Response {
+    let padding = "x".repeat(pad);
+    let items: Vec<String> = (1..=per_page)
+        .map(|i| format!(r#"{{"fqdn":"endless-{page}-{i}.com","pad":"{padding}"}}"#))
+        .collect();
+    Response::new(
+        200,
+        CT_SUCCESS,
+        format!("[{}]", items.join(",")).into_bytes(),
+    )
+}
+
+/// A JSON array of `bytes` bytes: `[`, blanks, `]`.
+fn blank_array(bytes: usize) -> Vec<u8> {
+    let mut body = vec![b' '; bytes.max(2)];
+    body[0] = b'[';
+    if let Some(last) = body.last_mut() {
+        *last = b']';
+    }
+    body
+}
+
+pub fn huge_body(bytes: usize) -> Response {
+    Response::new(200, CT_SUCCESS, blank_array(bytes))
+}
+
+/// A gzip body that inflates to a `bytes`-byte JSON array.
+pub fn gzip_bomb(bytes: usize) -> Response {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let chunk = vec![b' '; 1 << 20];
+    let _ = gz.write_all(b"[");
+    let mut left = bytes.saturating_sub(2);
+    while left > 0 {
+        let n = left.min(chunk.len());
+        let _ = gz.write_all(&chunk[..n]);
+        left -= n;
+    }
+    let _ = gz.write_all(b"]");
+    let body = gz.finish().unwrap_or_default();
+    Response::new(200, CT_SUCCESS, body).with_header("Content-Encoding", "gzip")
 }

@@ -370,9 +370,9 @@ pub fn parse_query(raw: &str) -> Vec<(String, String)> {
 // ---------------------------------------------------------------------------
 // Pagination
 
-/// One page of a list plus the headers Gandi sends with it.
+/// One page of a list (its JSON body) plus the headers Gandi sends with it.
 pub struct Page {
-    pub items: Vec<Value>,
+    pub body: Vec<u8>,
     pub headers: Vec<(String, String)>,
 }
 
@@ -388,11 +388,35 @@ pub fn paginate(
     total: usize,
     default_per_page: usize,
 ) -> Result<Page, Response> {
+    let filtered = matching.len();
+    paginate_with(
+        req,
+        base,
+        matching.iter(),
+        filtered,
+        total,
+        default_per_page,
+        |v| v,
+    )
+}
+
+/// `paginate` for a large collection: `matching` yields the `filtered`
+/// matching items in order, and only the page's items are rendered and
+/// written, so a page of a 10,000-item list costs what the page costs.
+pub fn paginate_with<T, R: serde::Serialize>(
+    req: &Req,
+    base: &str,
+    matching: impl Iterator<Item = T>,
+    filtered: usize,
+    total: usize,
+    default_per_page: usize,
+    render: impl FnMut(T) -> R,
+) -> Result<Page, Response> {
     let page = positive_param(req, "page")?.unwrap_or(1);
     let per_page = positive_param(req, "per_page")?.unwrap_or(default_per_page);
-    let filtered = matching.len();
     let start = (page - 1).saturating_mul(per_page);
-    let items: Vec<Value> = matching.into_iter().skip(start).take(per_page).collect();
+    let items: Vec<R> = matching.skip(start).take(per_page).map(render).collect();
+    let body = serde_json::to_vec(&items).unwrap_or_else(|_| b"[]".to_vec());
     let last = filtered.div_ceil(per_page).max(1);
     let mut headers = vec![
         ("total-count".to_string(), total.to_string()),
@@ -406,12 +430,12 @@ pub fn paginate(
         );
         headers.push(("Link".to_string(), link));
     }
-    Ok(Page { items, headers })
+    Ok(Page { body, headers })
 }
 
 impl Page {
     pub fn into_response(self) -> Response {
-        let mut resp = Response::json(200, &Value::Array(self.items));
+        let mut resp = Response::new(200, CT_SUCCESS, self.body);
         resp.headers.extend(self.headers);
         resp
     }

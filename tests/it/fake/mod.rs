@@ -285,6 +285,36 @@ fn dispatch(shared: &Shared, raw: RawRequest) -> Outcome {
             }
             resp
         }
+        Some(FaultKind::LinkCycle { pages }) => {
+            let page = req
+                .query_value("page")
+                .and_then(|p| p.parse::<u32>().ok())
+                .unwrap_or(1);
+            relink(&req, route(shared, &req), page % pages.max(1) + 1)
+        }
+        Some(FaultKind::LinkToPage { page }) => relink(&req, route(shared, &req), page),
+        Some(FaultKind::Count { value }) => {
+            let mut resp = route(shared, &req);
+            for (k, v) in resp.headers.iter_mut() {
+                if k.eq_ignore_ascii_case("total-count") || k.eq_ignore_ascii_case("filtered-count")
+                {
+                    *v = value.clone();
+                }
+            }
+            resp
+        }
+        Some(FaultKind::EndlessPages { per_page, pad }) => {
+            let page = req
+                .query_value("page")
+                .and_then(|p| p.parse::<usize>().ok())
+                .unwrap_or(1);
+            faults::endless_page(page, per_page, pad)
+        }
+        Some(FaultKind::HugeBody { bytes }) => faults::huge_body(bytes),
+        Some(FaultKind::HugeHeader { bytes }) => {
+            route(shared, &req).with_header("X-Padding", &"p".repeat(bytes))
+        }
+        Some(FaultKind::GzipBomb { bytes }) => faults::gzip_bomb(bytes),
         Some(FaultKind::IgnorePage) => {
             let mut first_page = req.clone();
             first_page.query.retain(|(k, _)| k != "page");
@@ -293,6 +323,30 @@ fn dispatch(shared: &Shared, raw: RawRequest) -> Outcome {
         None => route(shared, &req),
     };
     Outcome::Respond(resp.finish(SystemTime::now()))
+}
+
+/// A list answer whose `Link` next URL points to `page` (a next link to
+/// the request's own URL at that page is added when the answer had none).
+fn relink(req: &Req, mut resp: Response, page: u32) -> Response {
+    match resp
+        .headers
+        .iter_mut()
+        .find(|(k, _)| k.eq_ignore_ascii_case("link"))
+    {
+        Some((_, v)) => *v = faults::link_to_page(v, page),
+        None => {
+            let mut query: Vec<String> = req
+                .query
+                .iter()
+                .filter(|(k, _)| k != "page")
+                .map(|(k, v)| format!("{}={}", http::percent_encode(k), http::percent_encode(v)))
+                .collect();
+            query.push(format!("page={page}"));
+            let link = format!("<{}?{}>; rel=\"next\"", req.raw_path, query.join("&"));
+            resp.headers.push(("Link".into(), link));
+        }
+    }
+    resp
 }
 
 fn route(shared: &Shared, req: &Req) -> Response {

@@ -210,18 +210,24 @@ impl Zone {
 /// Gandi lists `@` first and names starting with `_` after the letters
 /// (recorded: `www` comes before `_acme-challenge.*`), then by type.
 pub fn sort_rrsets(v: &mut [Rrset]) {
-    v.sort_by(|a, b| {
-        sort_key(&a.name)
-            .cmp(&sort_key(&b.name))
-            .then_with(|| a.rtype.cmp(&b.rtype))
-    });
+    v.sort_by(listing_order);
 }
 
-fn sort_key(name: &str) -> (u8, String) {
-    if name == "@" {
-        return (0, String::new());
-    }
-    (1, name.replace('_', "\u{7f}"))
+/// The order of `sort_rrsets`, compared in place (a 5,000-rrset zone is
+/// sorted on every page request): `@` first, then names with `_` after the
+/// letters, then types.
+pub fn listing_order(a: &Rrset, b: &Rrset) -> std::cmp::Ordering {
+    let key = |c: &u8| if *c == b'_' { 0x7f } else { *c };
+    (a.name != "@")
+        .cmp(&(b.name != "@"))
+        .then_with(|| {
+            a.name
+                .as_bytes()
+                .iter()
+                .map(key)
+                .cmp(b.name.as_bytes().iter().map(key))
+        })
+        .then_with(|| a.rtype.cmp(&b.rtype))
 }
 
 impl State {
@@ -329,6 +335,48 @@ impl State {
             }
             self.domains.insert(fqdn, d);
         }
+    }
+
+    /// Adds the LiveDNS domain `fqdn` with a zone of `n` rrsets: the apex
+    /// (A, MX, TXT) and generated names `host00001`... with A, AAAA, CNAME,
+    /// TXT and MX rrsets in turn (large-zone tests and benchmarks).
+    pub fn add_zone(&mut self, fqdn: &str, n: usize) {
+        let mut rrsets = vec![
+            Rrset::new("@", "A", 10800, &["192.0.2.1"]),
+            Rrset::new(
+                "@",
+                "MX",
+                10800,
+                &["10 mx1.example.net.", "20 mx2.example.net."],
+            ),
+            Rrset::new(
+                "@",
+                "TXT",
+                10800,
+                &["\"v=spf1 include:_mailcust.gandi.net ?all\""],
+            ),
+        ];
+        for i in 1..=n.saturating_sub(rrsets.len()) {
+            let name = format!("host{i:05}");
+            let (rtype, value) = match i % 5 {
+                0 => ("A", format!("198.51.{}.{}", (i / 250) % 250, i % 250 + 1)),
+                1 => ("AAAA", format!("2001:db8::{i:x}")),
+                2 => ("CNAME", "webredir.vip.gandi.net.".to_string()),
+                3 => ("TXT", format!("\"site-verification={i:016x}\"")),
+                _ => ("MX", format!("10 mx{}.example.net.", i % 7)),
+            };
+            rrsets.push(Rrset::new(
+                &name,
+                rtype,
+                300 + (i as u32 % 4) * 1800,
+                &[&value],
+            ));
+        }
+        let now = now_secs();
+        let org = self.personal_org_id();
+        let d = self.make_domain(fqdn, fqdn, &org, now - 400 * DAY, now + 300 * DAY);
+        self.domains.insert(fqdn.to_string(), d);
+        self.zones.insert(fqdn.to_string(), Zone::new(fqdn, rrsets));
     }
 
     /// Builds a domain with sensible defaults, owned by organization `sharing_id`.
