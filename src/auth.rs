@@ -515,7 +515,7 @@ pub fn store_token(path: &Path, secret: &str) -> SkillResult<(Option<PathBuf>, T
 }
 
 /// Writes `bytes` to `tmp` (mode 0600, created fresh) and renames it to `dest`.
-fn write_private(tmp: &Path, bytes: &[u8], dest: &Path) -> std::io::Result<()> {
+pub(crate) fn write_private(tmp: &Path, bytes: &[u8], dest: &Path) -> std::io::Result<()> {
     use std::io::Write;
     let _ = std::fs::remove_file(tmp);
     let mut options = std::fs::OpenOptions::new();

@@ -26,6 +26,8 @@ pub struct State {
     pub prices: crate::fake::prices::Prices,
     /// Balance and prepaid funds.
     pub billing: crate::fake::billing::Billing,
+    /// Transfers in and order faults (availability, prices and orders).
+    pub orders: crate::fake::domain_orders::DomainOrders,
 }
 
 #[derive(Debug, Clone)]
