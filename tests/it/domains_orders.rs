@@ -627,3 +627,38 @@ fn check_reports_availability_and_prices_and_suggest_only_what_is_free() {
     }
     assert_eq!(found[0]["fqdn"], "example.eu");
 }
+
+#[test]
+fn the_policy_ceiling_and_gandis_own_dry_run_verdict_reach_the_user() {
+    let fake = FakeGandi::start();
+    let s = skill(&fake);
+    std::fs::create_dir_all(s.config_dir()).expect("config dir");
+    let policy = s.config_dir().join("policy.json");
+    std::fs::write(&policy, r#"{"max_order_total": 10}"#).expect("policy");
+    let run = s.run(r#"{"action":"domains.renew","domain":"example.com"}"#);
+    let err = run.assert_error("safety.policy_denied", 6);
+    assert_eq!(err["details"]["rule"], "max_order_total");
+    assert!(orders(&fake).is_empty());
+    std::fs::remove_file(&policy).expect("remove policy");
+
+    // Gandi's dry run refuses: the preview shows its verdict and says so.
+    fake.inject(Fault::on(
+        "POST",
+        "/v5/domain/domains",
+        1,
+        FaultKind::ValidationError {
+            name: "owner.email".into(),
+            description: "domain of the e-mail address does not exist".into(),
+        },
+    ));
+    let req = json!({"action":"domains.register","domain":"my-new-shop.com","contact":contact()});
+    let preview = s.run(&req.to_string());
+    assert_eq!(preview.status(), "needs_confirmation", "{}", preview.stdout);
+    let verdict = &preview.reply["preview"]["dry_run"];
+    assert_eq!(verdict["status"], "error");
+    assert_eq!(verdict["errors"][0]["name"], "owner.email");
+    assert!(preview.reply["warnings"]
+        .to_string()
+        .contains("Gandi's own dry run refuses this order"));
+    assert!(orders(&fake).is_empty());
+}
