@@ -662,3 +662,16 @@ fn the_policy_ceiling_and_gandis_own_dry_run_verdict_reach_the_user() {
         .contains("Gandi's own dry run refuses this order"));
     assert!(orders(&fake).is_empty());
 }
+
+#[test]
+fn one_unknown_domain_among_several_is_named_and_nothing_is_ordered() {
+    let fake = FakeGandi::start();
+    let req = json!({"action":"domains.renew","domains":["example.com","missing-domain.com"]});
+    let run = skill(&fake).run(&req.to_string());
+    let err = run.assert_error("api.not_found", 1);
+    assert_eq!(err["details"]["domain"], "missing-domain.com");
+    assert!(err["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("missing-domain.com: ")));
+    assert!(fake.requests().iter().all(|r| !is_order(r)));
+}

@@ -448,7 +448,14 @@ impl Action for Renew {
         let mut pacer = Pacer::new();
         let mut lines = Vec::with_capacity(names.len());
         for fqdn in &names {
-            lines.push(renew_line(cx, &mut pacer, fqdn, duration)?);
+            // Of several, the error says which domain it is about.
+            let line = renew_line(cx, &mut pacer, fqdn, duration).map_err(|mut e| {
+                if names.len() > 1 && !e.message.contains(fqdn.as_str()) {
+                    e.message = format!("{fqdn}: {}; nothing was ordered", e.message);
+                }
+                e.with_detail("domain", fqdn.as_str())
+            })?;
+            lines.push(line);
         }
         let currency = lines
             .first()
@@ -681,7 +688,8 @@ fn part_way(
     failed: &RenewLine,
     rest: &[RenewLine],
 ) -> SkillError {
-    let maybe = e.details.get("may_have_been_ordered") == Some(&Value::Bool(true));
+    let mut gandi = e.details.clone();
+    let maybe = gandi.remove("may_have_been_ordered") == Some(Value::Bool(true));
     let ordered: Vec<Value> = done
         .iter()
         .map(|l| {
@@ -698,7 +706,7 @@ fn part_way(
         "code": e.code.as_str(),
         "message": e.message,
         "http_status": e.http_status,
-        "gandi": Value::Object(e.details.clone()),
+        "gandi": Value::Object(gandi),
         "may_have_been_ordered": maybe,
     });
     let not_attempted: Vec<Value> = rest.iter().map(|l| Value::from(l.fqdn.as_str())).collect();
