@@ -804,6 +804,18 @@ impl RenewalSlot {
     }
 }
 
+/// Writes `bytes` to `dest` atomically with mode 0600 (a unique private
+/// temp file beside it, then a rename): for files of the user's own, such as
+/// `contact.json`. The folder must exist.
+pub(crate) fn write_private(dest: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = dest.parent().unwrap_or(Path::new("."));
+    let name = dest.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = create_private_unique(dir, name, "tmp", bytes)?;
+    std::fs::rename(&tmp, dest).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
 /// `text` as one single-quoted shell word, for a command the user copies.
 fn shell_quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))

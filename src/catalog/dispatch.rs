@@ -40,6 +40,7 @@ pub const DISPATCH_ROUTES: &[Route] = &[
         "/v5/organization/organizations",
         Permission::OrganizationRead,
     ),
+    Route::get("/v5/billing/info", Permission::BillingRead),
 ];
 
 /// What one action run produced, with what the reply needs besides.

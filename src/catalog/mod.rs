@@ -267,7 +267,15 @@ catalog![
     actions::domains::List,
     actions::domains::Get,
     // Domains: availability, prices and orders
-
+    actions::domains::availability::Check,
+    actions::domains::availability::Suggest,
+    actions::domains::availability::TldsList,
+    actions::domains::expiring::Expiring,
+    actions::domains::renewal::RenewalInfoAction,
+    actions::domains::contact::ContactSave,
+    actions::domains::orders::Register,
+    actions::domains::orders::Renew,
+    actions::domains::orders::Transfer,
     // Domains: settings (nameservers, lock, glue, DNSSEC, tags, contacts, web redirections)
 
     // LiveDNS

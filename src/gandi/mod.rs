@@ -4,6 +4,7 @@
 
 pub mod billing;
 pub mod domain;
+pub mod domain_orders;
 pub mod livedns;
 pub mod organization;
 

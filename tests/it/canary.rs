@@ -8,6 +8,9 @@ use crate::support::Run;
 use crate::support::Skill;
 
 const CANARY: &str = "CANARY-7f3a9c1e5b2d4f6a8c0e1b3d5f7a9c1e5b2d4f6a";
+/// A planted secret of another kind: the transfer auth code of
+/// `domains.transfer`, valid in the fake so its whole path runs.
+const AUTH_CANARY: &str = "AUTHCANARY-9d4e2b7f1a";
 
 fn every_request() -> Vec<String> {
     let mut reqs: Vec<String> = gandi_skill::catalog::ACTIONS
@@ -47,6 +50,11 @@ fn sample_request(action: &str) -> String {
         "dns.snapshots.get" | "dns.snapshots.restore" | "dns.snapshots.delete" => {
             r#","domain":"example.com","snapshot_id":"nope""#
         }
+        "domains.transfer" => {
+            return format!(
+                r#"{{"action":"domains.transfer","domain":"taken-elsewhere.com","auth_code":"{AUTH_CANARY}","contact":{{"given":"J","family":"D","email":"j@example.org","streetaddr":"1 rue","city":"Paris","zip":"75001","country":"FR","phone":"+33.123456789","type":"individual"}}}}"#
+            )
+        }
         _ => "",
     };
     format!(r#"{{"action":"{action}"{params}}}"#)
@@ -59,18 +67,29 @@ fn the_canary_never_appears_on_any_path() {
         s.add_token(
             CANARY,
             TokenSpec::bearer("canary", &ALL_SCOPES, 30 * 86_400),
-        )
+        );
+        s.orders
+            .transferable
+            .insert("taken-elsewhere.com".into(), AUTH_CANARY.into());
     });
-    let env_skill = Skill::with_env_token(&fake, CANARY);
-    let file_skill = Skill::new(Some(&fake)).token_file("api_token", CANARY, 0o600);
+    let env_skill = Skill::with_env_token(&fake, CANARY).secret(AUTH_CANARY);
+    let file_skill = Skill::new(Some(&fake))
+        .token_file("api_token", CANARY, 0o600)
+        .secret(AUTH_CANARY);
     let profile_skill = Skill::new(Some(&fake))
         .token_file("profiles/p1/api_token", CANARY, 0o600)
-        .env("GANDI_PROFILE", "p1");
-    let debug_skill = Skill::with_env_token(&fake, CANARY).env("GANDI_SKILL_DEBUG", "1");
-    let insecure = Skill::new(Some(&fake)).token_file("api_token", CANARY, 0o640);
+        .env("GANDI_PROFILE", "p1")
+        .secret(AUTH_CANARY);
+    let debug_skill = Skill::with_env_token(&fake, CANARY)
+        .env("GANDI_SKILL_DEBUG", "1")
+        .secret(AUTH_CANARY);
+    let insecure = Skill::new(Some(&fake))
+        .token_file("api_token", CANARY, 0o640)
+        .secret(AUTH_CANARY);
     let malformed = Skill::new(Some(&fake))
         .env("GANDI_API_TOKEN", &format!("{CANARY} x"))
-        .secret(CANARY);
+        .secret(CANARY)
+        .secret(AUTH_CANARY);
     for skill in [
         &env_skill,
         &file_skill,
@@ -119,6 +138,11 @@ fn the_canary_never_appears_on_any_path() {
         debug_skill.run(r#"{"action":"token.renew","confirm":true}"#);
         fake.clear_faults();
     }
+    // The transfer confirmed all the way: the auth code reaches Gandi in the
+    // order's body, and no output.
+    env_skill
+        .confirm(&sample_request("domains.transfer"))
+        .assert_ok();
     // With a sharing_id on every call.
     let org = fake.with_state(|s| s.personal_org_id());
     for req in every_request() {

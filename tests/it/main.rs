@@ -11,6 +11,7 @@ mod client;
 mod credentials;
 mod dns;
 mod dns_writes;
+mod domains_orders;
 mod generated;
 mod hardening;
 mod large_accounts;

@@ -2,7 +2,13 @@
 //! (domains.list, domains.get). This file owns what they share: the
 //! `domain` parameter and expiry arithmetic.
 
+pub mod availability;
+pub mod contact;
+pub mod expiring;
 pub mod list;
+pub mod orders;
+pub mod pricing;
+pub mod renewal;
 
 use schemars::JsonSchema;
 use serde::Deserialize;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod billing;
+pub mod domain_orders;
 pub mod domains;
 pub mod faults;
 pub mod http;

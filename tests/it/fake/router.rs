@@ -7,7 +7,7 @@
 use crate::fake::auth::require;
 use crate::fake::http::{method_not_allowed, not_found, Req, Response};
 use crate::fake::state::State;
-use crate::fake::{billing, domains, livedns, org};
+use crate::fake::{billing, domain_orders, domains, livedns, org};
 
 pub type Reply = Result<Response, Response>;
 
@@ -43,6 +43,8 @@ pub fn tables() -> &'static [&'static [Route]] {
         org::ROUTES,
         //
         domains::ROUTES,
+        //
+        domain_orders::ROUTES,
         //
         livedns::ROUTES,
         //

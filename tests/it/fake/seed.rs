@@ -286,6 +286,7 @@ impl State {
             "unit.tests".to_string(),
             Zone::new("unit.tests", unit_tests_rrsets()),
         );
+        s.orders = crate::fake::domain_orders::DomainOrders::seeded();
         s
     }
 }

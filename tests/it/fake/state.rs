@@ -29,6 +29,8 @@ pub struct State {
     /// The secrets the next PAT renewals hand out, in order (a test's odd
     /// answer); when empty, each renewal makes a random one.
     pub renewal_secrets: Vec<String>,
+    /// Transfers in and order faults (availability, prices and orders).
+    pub orders: crate::fake::domain_orders::DomainOrders,
 }
 
 #[derive(Debug, Clone)]
