@@ -255,7 +255,25 @@ catalog![
     // Domains: availability, prices and orders
 
     // Domains: settings (nameservers, lock, glue, DNSSEC, tags, contacts, web redirections)
-
+    actions::domains::contacts::Get,
+    actions::domains::nameservers::Get,
+    actions::domains::nameservers::Set,
+    actions::domains::nameservers::EnableLiveDns,
+    actions::domains::autorenew::Set,
+    actions::domains::lock::Lock,
+    actions::domains::lock::Unlock,
+    actions::domains::glue::List,
+    actions::domains::glue::Set,
+    actions::domains::glue::Delete,
+    actions::domains::dnssec::Status,
+    actions::domains::dnssec::Enable,
+    actions::domains::dnssec::Disable,
+    actions::domains::tags::List,
+    actions::domains::tags::Set,
+    actions::domains::webredirs::List,
+    actions::domains::webredirs::Create,
+    actions::domains::webredirs::Update,
+    actions::domains::webredirs::Delete,
     // LiveDNS
     actions::dns::zones::List,
     actions::dns::records::List,
