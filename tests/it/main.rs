@@ -11,6 +11,7 @@ mod client;
 mod credentials;
 mod dns;
 mod dns_writes;
+mod domains_settings;
 mod generated;
 mod properties;
 mod protocol;

@@ -1,6 +1,7 @@
 //! Unit tests of the fake, driven over real sockets by a tiny raw HTTP/1.1 client.
 
 mod auth_org;
+mod domain_settings;
 mod domains;
 mod faults;
 mod pagination;
