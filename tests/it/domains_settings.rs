@@ -694,6 +694,41 @@ fn webredirs_create_update_and_delete() {
 }
 
 #[test]
+fn lists_follow_every_page() {
+    let fake = FakeGandi::start();
+    fake.with_state(|s| {
+        if let Some(d) = s.domains.get_mut("example.com") {
+            for i in 0..130 {
+                d.webredirs.push(crate::fake::state::WebRedir {
+                    host: format!("r{i:03}.example.com"),
+                    rtype: "http302".into(),
+                    url: format!("https://example.org/{i}"),
+                    protocol: "http".into(),
+                    created_at: 0,
+                    updated_at: 0,
+                });
+            }
+        }
+    });
+    let run = skill(&fake).run(r#"{"action":"webredirs.list","domain":"example.com"}"#);
+    let list = run.assert_ok()["webredirs"].as_array().unwrap().clone();
+    assert_eq!(list.len(), 131);
+    assert_eq!(run.reply["meta"]["total_count"], 131);
+    assert_eq!(run.reply["meta"]["pages_fetched"], 2);
+    // One page when asked for one.
+    let run = skill(&fake)
+        .run(r#"{"action":"webredirs.list","domain":"example.com","page":2,"per_page":50}"#);
+    assert_eq!(
+        run.assert_ok()["webredirs"].as_array().map(Vec::len),
+        Some(50)
+    );
+    assert_eq!(
+        fake.requests().last().unwrap().query_value("page"),
+        Some("2")
+    );
+}
+
+#[test]
 fn contacts_use_gandis_bill_role() {
     let fake = FakeGandi::start();
     let run = skill(&fake).run(r#"{"action":"domains.contacts.get","domain":"acme-corp.com"}"#);

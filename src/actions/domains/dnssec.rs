@@ -189,10 +189,9 @@ impl Action for Enable {
             return Err(SkillError::new(
                 ErrorCode::Conflict,
                 format!(
-                    "{} is not on LiveDNS (its DNS is served by {}: {}), so LiveDNS cannot sign it; nothing was sent",
+                    "{} is not on LiveDNS (its DNS is served by {}), so LiveDNS cannot sign it; nothing was sent",
                     name.shown(),
-                    served_by(&status),
-                    status.nameservers.join(", ")
+                    served_by(&status)
                 ),
             )
             .with_detail("served_by", served_by(&status))

@@ -197,7 +197,10 @@ fn find(cx: &mut Reads, d: &DomainName, host: &str) -> SkillResult<Redirection> 
 /// The `host` parameter: the full host name inside the domain.
 fn host_in(given: &str, d: &DomainName) -> SkillResult<String> {
     let trimmed = given.trim().trim_end_matches('.');
-    if !trimmed.is_empty() && !trimmed.contains('.') && trimmed != "@" {
+    if trimmed == "@" {
+        return Ok(d.domain.clone());
+    }
+    if !trimmed.is_empty() && !trimmed.contains('.') {
         return Err(SkillError::invalid_param(
             "host",
             Some(given),

@@ -1,10 +1,8 @@
 //! Domain API handlers: the domain list (boolean `autorenew`, filters, sort), domain details (object `autorenew`), nameservers, LiveDNS status and the move to LiveDNS, autorenew, contacts, the transfer lock, glue hosts, DNSSEC (LiveDNS signing and the registry's keys), tags and web redirections; a domain of another organization is found only with its `sharing_id`.
 
-use serde_json::{json, Value};
-
 use std::net::IpAddr;
 
-use serde_json::Map;
+use serde_json::{json, Map, Value};
 
 use crate::fake::http::{
     error_body, glob_match, not_found, paginate, percent_encode, validation_error, Req, Response,
