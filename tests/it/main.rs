@@ -12,6 +12,7 @@ mod credentials;
 mod dns;
 mod dns_writes;
 mod domains_orders;
+mod domains_settings;
 mod generated;
 mod hardening;
 mod large_accounts;

@@ -1,6 +1,9 @@
 //! Domain actions (the registrar side), one file per resource: `list`
-//! (domains.list, domains.get). This file owns what they share: the
-//! `domain` parameter and expiry arithmetic.
+//! (domains.list, domains.get); the settings: `contacts`, `nameservers`
+//! (and the move to LiveDNS), `lock`, `autorenew`, `glue`, `dnssec`,
+//! `tags`, `webredirs`, with what they share in `settings`. This file owns
+//! what every domain action shares: the `domain` parameter and expiry
+//! arithmetic.
 
 pub mod availability;
 pub mod contact;
@@ -9,6 +12,16 @@ pub mod list;
 pub mod orders;
 pub mod pricing;
 pub mod renewal;
+
+pub mod autorenew;
+pub mod contacts;
+pub mod dnssec;
+pub mod glue;
+pub mod lock;
+pub mod nameservers;
+pub mod settings;
+pub mod tags;
+pub mod webredirs;
 
 use schemars::JsonSchema;
 use serde::Deserialize;

@@ -37,7 +37,9 @@ pub use crate::fake::auth::{
 #[allow(unused_imports)]
 pub use crate::fake::faults::{Fault, FaultKind};
 #[allow(unused_imports)]
-pub use crate::fake::seed::{COMPANY_ORG_ID, SEEDED_SNAPSHOT_ID, USER_ID};
+pub use crate::fake::seed::{
+    CAFE_KEYTAG, COMPANY_ORG_ID, PARTNER_ORG_ID, SEEDED_SNAPSHOT_ID, USER_ID,
+};
 #[allow(unused_imports)]
 pub use crate::fake::state::State;
 

@@ -1,10 +1,17 @@
-//! The default seed: user `jdoe`, two organizations, six domains (one IDN, one company-owned), LiveDNS zones with realistic records, and the seeded tokens.
+//! The default seed: user `jdoe`, three organizations, six domains (one IDN, one company-owned) plus one of a third organization that Gandi shows only with its `sharing_id`, the domains' settings (glue, DNSSEC, web redirections, one unlocked), LiveDNS zones with realistic records, and the seeded tokens.
 
 use crate::fake::auth::seed_tokens;
-use crate::fake::state::{now_secs, Org, Rrset, Snapshot, State, User, Zone, DAY};
+use crate::fake::state::{
+    now_secs, DnsKey, GlueHost, Org, Rrset, Snapshot, State, User, WebRedir, Zone, DAY,
+};
 
 pub const USER_ID: &str = "0f8e4d2c-6b1a-4c9e-8d7f-3a5b1c2e4f60";
 pub const COMPANY_ORG_ID: &str = "7c3a9e1f-2d4b-4a6c-8e0f-1b3d5f7a9c2e";
+/// A third organization the user belongs to; its domain `partner-shop.com`
+/// is found only when a request names this `sharing_id`.
+pub const PARTNER_ORG_ID: &str = "3e5b7d9f-1a2c-4e6f-9b8d-5c7e9f1a3b5d";
+/// The keytag of the DS key the registry publishes for `café.fr`.
+pub const CAFE_KEYTAG: u32 = 24_680;
 /// An automatic snapshot of `example.com` taken two days ago, before `blog`
 /// was added (the id the catalog's examples use).
 pub const SEEDED_SNAPSHOT_ID: &str = "4a1f7c2e-3b5d-4e6f-8a9b-0c1d2e3f4a5b";
@@ -287,6 +294,70 @@ impl State {
             Zone::new("unit.tests", unit_tests_rrsets()),
         );
         s.orders = crate::fake::domain_orders::DomainOrders::seeded();
+        seed_settings(&mut s);
         s
     }
+}
+
+/// The domains' settings: glue hosts and a web redirection on
+/// `example.com`, LiveDNS signing with a published key on `café.fr`, no
+/// transfer lock on `oldsite.eu`, and the third organization with its
+/// domain.
+fn seed_settings(s: &mut State) {
+    let now = now_secs();
+    if let Some(d) = s.domains.get_mut("example.com") {
+        d.hosts = vec![GlueHost {
+            name: "ns1".to_string(),
+            ips: vec!["192.0.2.53".to_string(), "2001:db8::53".to_string()],
+        }];
+        d.webredirs = vec![WebRedir {
+            host: "www.example.com".to_string(),
+            rtype: "http301".to_string(),
+            url: "https://www.example.org/".to_string(),
+            protocol: "https".to_string(),
+            created_at: now - 100 * DAY,
+            updated_at: now - 100 * DAY,
+        }];
+    }
+    if let Some(d) = s.domains.get_mut("xn--caf-dma.fr") {
+        d.livednssec = "active".to_string();
+        d.dnskeys = vec![DnsKey {
+            id: 1,
+            algorithm: 13,
+            digest_type: 2,
+            digest: "3a8d2b6c9e1f4a7b0c5d8e2f6a9b3c7d1e4f8a2b5c9d3e6f0a4b7c1d5e8f2a6b".to_string(),
+            keytag: CAFE_KEYTAG,
+            key_type: "ksk".to_string(),
+            public_key: "dGhpcyBpcyBhIHNlZWRlZCBFQ0RTQSBQLTI1NiBwdWJsaWMga2V5IGZvciBjYWbDqS5mcg=="
+                .to_string(),
+        }];
+    }
+    if let Some(d) = s.domains.get_mut("oldsite.eu") {
+        d.status.clear();
+    }
+    s.orgs.push(Org {
+        id: PARTNER_ORG_ID.to_string(),
+        name: "partner-agency".to_string(),
+        org_type: "association".to_string(),
+        firstname: "Paul".to_string(),
+        lastname: "Durand".to_string(),
+        orgname: "Partner Agency".to_string(),
+        email: "admin@partner-agency.example".to_string(),
+        corporate: false,
+        reseller: false,
+    });
+    let mut d = s.make_domain(
+        "partner-shop.com",
+        "partner-shop.com",
+        PARTNER_ORG_ID,
+        now - 700 * DAY,
+        now + 90 * DAY,
+    );
+    d.nameserver = "other".to_string();
+    d.nameservers = vec![
+        "ns1.partner-dns.example".to_string(),
+        "ns2.partner-dns.example".to_string(),
+    ];
+    d.services = Vec::new();
+    s.org_only_domains.insert(d.fqdn.clone(), d);
 }

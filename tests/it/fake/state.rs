@@ -1,4 +1,4 @@
-//! The fake's data model (users, tokens, organizations, domains, LiveDNS zones, snapshots), bulk generators, and the clock/id helpers they use.
+//! The fake's data model (users, tokens, organizations, domains with their settings: glue, DNSSEC keys, web redirections; LiveDNS zones, snapshots), bulk generators, and the clock/id helpers they use.
 
 use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hasher};
@@ -18,6 +18,10 @@ pub struct State {
     pub orgs: Vec<Org>,
     /// Keyed by the ASCII (punycode) fqdn.
     pub domains: BTreeMap<String, Domain>,
+    /// Domains of organizations a request reaches only by naming their
+    /// `sharing_id`: Gandi answers 404 for them without it (and the domain
+    /// list leaves them out). Keyed like `domains`.
+    pub org_only_domains: BTreeMap<String, Domain>,
     /// LiveDNS zones keyed by fqdn.
     pub zones: BTreeMap<String, Zone>,
     /// Snapshots per zone fqdn, oldest first.
@@ -124,6 +128,46 @@ pub struct Domain {
     pub sharing_id: String,
     pub services: Vec<String>,
     pub contact: Contact,
+    /// Glue records (hosts inside the domain and their addresses).
+    pub hosts: Vec<GlueHost>,
+    /// The DNSSEC keys the registry publishes (the parent's DS records).
+    pub dnskeys: Vec<DnsKey>,
+    /// LiveDNS's DNSSEC signing state: `inactive`, `activating`, `active`,
+    /// `deactivating`, `activation_error`, `deactivation_error`.
+    pub livednssec: String,
+    pub webredirs: Vec<WebRedir>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlueHost {
+    /// The label inside the domain (`ns1`), `@` for the domain itself.
+    pub name: String,
+    pub ips: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DnsKey {
+    pub id: u64,
+    pub algorithm: u32,
+    pub digest_type: u32,
+    pub digest: String,
+    pub keytag: u32,
+    /// `none`, `zsk` or `ksk`.
+    pub key_type: String,
+    pub public_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebRedir {
+    /// The full host name, domain included.
+    pub host: String,
+    /// `http301`, `http302` or `cloak`.
+    pub rtype: String,
+    pub url: String,
+    /// `http`, `https` or `httpsonly`.
+    pub protocol: String,
+    pub created_at: i64,
+    pub updated_at: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -463,6 +507,10 @@ impl State {
             sharing_id: sharing_id.to_string(),
             services: vec!["gandilivedns".to_string()],
             contact,
+            hosts: Vec::new(),
+            dnskeys: Vec::new(),
+            livednssec: "inactive".to_string(),
+            webredirs: Vec::new(),
         }
     }
 

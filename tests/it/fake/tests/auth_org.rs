@@ -186,11 +186,12 @@ fn user_info_and_organizations() {
     let r = get(&fake, "/v5/organization/organizations");
     assert_eq!(r.status, 200);
     let orgs = r.json();
-    assert_eq!(orgs.as_array().unwrap().len(), 2);
+    assert_eq!(orgs.as_array().unwrap().len(), 3);
     assert_eq!(orgs[0]["name"], "acme-corp"); // sorted by name
     assert_eq!(orgs[0]["id"], COMPANY_ORG_ID);
     assert_eq!(orgs[1]["type"], "individual");
-    assert_eq!(r.header("total-count"), Some("2"));
+    assert_eq!(orgs[2]["name"], "partner-agency");
+    assert_eq!(r.header("total-count"), Some("3"));
 
     let only = get(&fake, "/v5/organization/organizations?type=company").json();
     assert_eq!(only.as_array().unwrap().len(), 1);

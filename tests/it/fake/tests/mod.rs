@@ -2,6 +2,7 @@
 
 mod auth_org;
 mod domain_orders;
+mod domain_settings;
 mod domains;
 mod faults;
 mod leniency;
