@@ -35,6 +35,7 @@ pub const DISPATCH_ROUTES: &[Route] = &[
         "/v5/organization/organizations",
         Permission::OrganizationRead,
     ),
+    Route::get("/v5/billing/info", Permission::BillingRead),
 ];
 
 /// What one action run produced, with what the reply needs besides.
@@ -93,6 +94,7 @@ pub(super) fn execute<A: Action>(cx: &mut Reads, raw: Map<String, Value>) -> Ski
         cx.run.pending_check = Some(
             A::ROUTES
                 .iter()
+                .filter(|r| !r.best_effort)
                 .map(|r| r.permission)
                 .filter(|p| !p.scopes().is_empty())
                 .collect(),
