@@ -3,7 +3,9 @@
 //! walking `Value`s. Fields Gandi may leave out are `Option` or defaulted.
 
 pub mod billing;
+pub mod certificate;
 pub mod domain;
+pub mod email;
 pub mod livedns;
 pub mod organization;
 

@@ -11,6 +11,7 @@ mod client;
 mod credentials;
 mod dns;
 mod dns_writes;
+mod email_certs_billing;
 mod generated;
 mod properties;
 mod protocol;

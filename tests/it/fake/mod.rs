@@ -3,7 +3,9 @@
 
 pub mod auth;
 pub mod billing;
+pub mod certificates;
 pub mod domains;
+pub mod email;
 pub mod faults;
 pub mod http;
 pub mod livedns;

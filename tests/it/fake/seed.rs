@@ -286,6 +286,8 @@ impl State {
             "unit.tests".to_string(),
             Zone::new("unit.tests", unit_tests_rrsets()),
         );
+        s.email = crate::fake::email::Email::seeded();
+        s.certificates = crate::fake::certificates::Certificates::seeded();
         s
     }
 }

@@ -26,6 +26,10 @@ pub struct State {
     pub prices: crate::fake::prices::Prices,
     /// Balance and prepaid funds.
     pub billing: crate::fake::billing::Billing,
+    /// Forwards, mailboxes, slots and mailbox prices.
+    pub email: crate::fake::email::Email,
+    /// Issued certificates and the packages on sale.
+    pub certificates: crate::fake::certificates::Certificates,
 }
 
 #[derive(Debug, Clone)]
