@@ -617,6 +617,19 @@ fn order_message(o: &CertificateOrder, what: &str) -> String {
     )
 }
 
+/// An order is compared with `max_price` taxes included: a quote without
+/// the price after taxes cannot be approved.
+fn with_taxes(price: &Price, name: &str) -> SkillResult<()> {
+    if price.taxes_included {
+        return Ok(());
+    }
+    Err(SkillError::new(
+        ErrorCode::UnexpectedResponse,
+        format!("Gandi's price for {name} gives no amount with taxes, so no order can be quoted; nothing was ordered"),
+    )
+    .with_hint("try again later; certificates.packages and billing.info show the account's state"))
+}
+
 fn place(cx: &mut Writes, p: OrderPending, id: Option<String>) -> SkillResult<CertificateOrdered> {
     let answer = cx.send(Method::POST, &p.path, Body::Json(&p.body), &[])?;
     let ordered: Ordered = answer.json_or_default().unwrap_or_default();
@@ -728,6 +741,7 @@ impl Action for Create {
             }
         }
         let quoted = quote(cx, "issued-cert", &package.name, "create", years, "y")?;
+        with_taxes(&quoted.price, &package.name)?;
         let mut body = Map::new();
         body.insert("package".into(), Value::from(package.name.as_str()));
         if let Some(cn) = names.first().filter(|_| p.cn.is_some()) {
@@ -858,6 +872,7 @@ impl Action for Renew {
             )
         })?;
         let quoted = quote(cx, "issued-cert", &package, "renew", years, "y")?;
+        with_taxes(&quoted.price, &package)?;
         let mut body = Map::new();
         body.insert("duration".into(), Value::from(years));
         if let Some(m) = &method {

@@ -614,6 +614,34 @@ fn a_certificate_order_the_prepaid_balance_does_not_cover_says_so() {
 }
 
 #[test]
+fn a_certificate_order_needs_billing_read_for_its_quote_and_says_so_before_any_request() {
+    let fake = FakeGandi::start();
+    let token = "certonlytoken0123456789abcdefghijklmnop";
+    fake.with_state(|s| {
+        s.add_token(
+            token,
+            TokenSpec::bearer(
+                "certs",
+                &["certificate:read", "certificate:write"],
+                30 * 86_400,
+            ),
+        )
+    });
+    let run = Skill::with_env_token(&fake, token).run(CREATE);
+    let err = run.assert_error("auth.forbidden", 4);
+    assert!(
+        err["message"].as_str().unwrap().contains("Billing (read)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        sent(&fake),
+        Vec::<String>::new(),
+        "only the token's introspection"
+    );
+}
+
+#[test]
 fn certificate_input_is_checked_before_any_request() {
     let fake = FakeGandi::start();
     for (extra, field) in [
@@ -858,6 +886,34 @@ fn billing_prices_per_tld_and_process() {
         .run(r#"{"action":"billing.prices","tlds":[]}"#)
         .assert_error("request.invalid_params", 2);
     assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn billing_prices_follow_every_page_of_products() {
+    let fake = FakeGandi::start();
+    let tlds: Vec<String> = (0..40).map(|i| format!("t{i:02}")).collect();
+    fake.with_state(|s| {
+        let com = s.prices.tlds["com"].clone();
+        for t in &tlds {
+            s.prices.tlds.insert(t.clone(), com.clone());
+        }
+    });
+    // 40 TLDs, 4 processes: 160 products, 100 a page.
+    let run = skill(&fake).run(&json!({"action":"billing.prices","tlds":tlds}).to_string());
+    let got = run.assert_ok()["tlds"].as_array().unwrap().clone();
+    assert_eq!(got.len(), 40);
+    assert!(
+        got.iter().all(|t| t["restore"]["amount"] == 180.0),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.reply["meta"]["pages_fetched"], 2);
+    let pages: Vec<Option<String>> = fake
+        .requests()
+        .iter()
+        .map(|r| r.query_value("page").map(str::to_string))
+        .collect();
+    assert_eq!(pages, [Some("1".to_string()), Some("2".to_string())]);
 }
 
 #[test]
