@@ -643,7 +643,7 @@ impl Action for Create {
 }
 
 /// What an update changes (never the password itself).
-#[derive(Serialize, JsonSchema)]
+#[derive(Clone, Serialize, JsonSchema)]
 pub struct MailboxUpdate {
     pub domain: String,
     pub mailbox_id: String,
@@ -753,11 +753,12 @@ impl Action for Update {
             && new_type.is_none()
             && new_responder.is_none()
         {
-            return Err(SkillError::invalid_param(
-                "password",
-                None,
-                "at least one change: password, aliases, mailbox_type or responder",
-            ));
+            return Err(SkillError::new(
+                ErrorCode::InvalidParams,
+                "nothing to change: give at least one of password, aliases, mailbox_type or responder",
+            )
+            .with_detail("expected", "password, aliases, mailbox_type or responder")
+            .with_hint("nothing was sent to Gandi; add the change the user asked for"));
         }
         let current = read_mailbox(cx, &domain, &p.mailbox_id)?;
         let new_aliases = p
@@ -843,16 +844,7 @@ impl Action for Update {
             report.changed.join(", "),
             current.address.as_deref().unwrap_or(&current.id)
         );
-        let preview = MailboxUpdate {
-            domain: report.domain.clone(),
-            mailbox_id: report.mailbox_id.clone(),
-            address: report.address.clone(),
-            changed: report.changed.clone(),
-            aliases: report.aliases.clone(),
-            removed_aliases: report.removed_aliases.clone(),
-            mailbox_type: report.mailbox_type.clone(),
-            responder: report.responder.clone(),
-        };
+        let preview = report.clone();
         let state = StateDigest::of(&(&current.id, &current.aliases, &current.mailbox_type));
         let pending = UpdatePending {
             domain: domain.clone(),
