@@ -64,17 +64,23 @@ pub struct OrganizationList {
     pub organizations: Vec<Organization>,
 }
 
+/// One organization. Empty fields are left out.
 #[derive(Serialize, JsonSchema)]
 pub struct Organization {
-    /// The organization id: pass it as `sharing_id` to act for this organization.
+    /// The organization id: pass it as `sharing_id` to act for (and bill) this organization.
     pub id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `individual`, `company`, `association` or `publicbody`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub org_type: Option<String>,
+    /// The legal name of a company, association or public body.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub orgname: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub firstname: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lastname: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,25 +100,31 @@ impl Action for OrganizationsList {
         Permission::OrganizationRead,
     )];
     const SUMMARY: &'static str =
-        "The organizations the user belongs to (their ids are the sharing_id values).";
+        "The organizations the user can act for, each with its id: pass it as sharing_id to act for (and bill) that organization.";
     const EXAMPLE: &'static str = r#"{"action":"organizations.list"}"#;
     type Params = OrganizationsListParams;
     type Output = OrganizationList;
     crate::read_only_action!();
 
     fn plan(cx: &mut Reads, p: OrganizationsListParams) -> SkillResult<Step<Self>> {
+        let by_name = [("sort_by", "name".to_string())];
         let listing = cx.list_map(
             "organization/organizations",
-            &[],
+            &by_name,
             p.paging()?,
-            |o: OrganizationWire| Organization {
-                id: o.id,
-                name: o.name,
-                org_type: o.org_type,
-                orgname: o.orgname,
-                email: o.email,
-                reseller: o.reseller,
-                corporate: o.corporate,
+            |o: OrganizationWire| {
+                let given = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+                Organization {
+                    id: o.id,
+                    name: given(o.name),
+                    org_type: given(o.org_type),
+                    orgname: given(o.orgname),
+                    firstname: given(o.firstname),
+                    lastname: given(o.lastname),
+                    email: given(o.email),
+                    reseller: o.reseller,
+                    corporate: o.corporate,
+                }
             },
         )?;
         cx.listed(listing.total_count, listing.pages_fetched);

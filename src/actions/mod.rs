@@ -3,7 +3,10 @@
 //! lists them all. `common` holds what several areas share.
 
 pub mod account;
+pub mod billing;
+pub mod certificates;
 pub mod common;
 pub mod dns;
 pub mod domains;
+pub mod email;
 pub mod meta;

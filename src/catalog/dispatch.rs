@@ -113,6 +113,7 @@ pub(super) fn execute<A: Action>(cx: &mut Reads, raw: Map<String, Value>) -> Ski
         cx.run.pending_check = Some(
             A::ROUTES
                 .iter()
+                .filter(|r| !r.best_effort)
                 .map(|r| r.permission)
                 .filter(|p| !p.scopes().is_empty())
                 .collect(),

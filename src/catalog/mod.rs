@@ -312,10 +312,27 @@ catalog![
     actions::dns::snapshots::Restore,
     actions::dns::snapshots::Delete,
     // E-mail
-
+    actions::email::forwards::List,
+    actions::email::forwards::Create,
+    actions::email::forwards::Set,
+    actions::email::forwards::Delete,
+    actions::email::mailboxes::List,
+    actions::email::mailboxes::Get,
+    actions::email::mailboxes::Create,
+    actions::email::mailboxes::Update,
+    actions::email::mailboxes::Delete,
+    actions::email::slots::List,
     // Certificates
-
+    actions::certificates::List,
+    actions::certificates::Get,
+    actions::certificates::Packages,
+    actions::certificates::Dcv,
+    actions::certificates::Create,
+    actions::certificates::Renew,
+    actions::certificates::Revoke,
     // Billing
+    actions::billing::Info,
+    actions::billing::Prices,
 ];
 
 /// The action with this wire name.

@@ -33,6 +33,10 @@ pub struct Route {
     pub path: &'static str,
     pub permission: Permission,
     pub effect: Effect,
+    /// Read only to say more (a price beside a refusal): a token without
+    /// its permission still runs the action, so the permission check made
+    /// before a change leaves it out.
+    pub best_effort: bool,
 }
 
 impl Route {
@@ -44,6 +48,7 @@ impl Route {
             path,
             permission,
             effect: Effect::Reads,
+            best_effort: false,
         }
     }
 
@@ -55,6 +60,7 @@ impl Route {
             path,
             permission,
             effect: Effect::Writes,
+            best_effort: false,
         }
     }
 
@@ -66,6 +72,15 @@ impl Route {
             path,
             permission,
             effect: Effect::Reads,
+            best_effort: false,
+        }
+    }
+
+    /// This read is best effort (see `best_effort`).
+    pub const fn best_effort(self) -> Route {
+        Route {
+            best_effort: true,
+            ..self
         }
     }
 
@@ -76,6 +91,7 @@ impl Route {
         path: "/tokeninfo",
         permission: Permission::AnyToken,
         effect: Effect::Reads,
+        best_effort: false,
     };
 
     /// Whether a request (method and percent-decoded path segments) is one

@@ -3,8 +3,10 @@
 //! walking `Value`s. Fields Gandi may leave out are `Option` or defaulted.
 
 pub mod billing;
+pub mod certificate;
 pub mod domain;
 pub mod domain_orders;
+pub mod email;
 pub mod livedns;
 pub mod organization;
 

@@ -34,6 +34,10 @@ pub struct Organization {
     #[serde(default, rename = "type")]
     pub org_type: Option<String>,
     #[serde(default)]
+    pub firstname: Option<String>,
+    #[serde(default)]
+    pub lastname: Option<String>,
+    #[serde(default)]
     pub orgname: Option<String>,
     #[serde(default)]
     pub email: Option<String>,

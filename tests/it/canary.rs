@@ -11,6 +11,10 @@ const CANARY: &str = "CANARY-7f3a9c1e5b2d4f6a8c0e1b3d5f7a9c1e5b2d4f6a";
 /// A planted secret of another kind: the transfer auth code of
 /// `domains.transfer`, valid in the fake so its whole path runs.
 const AUTH_CANARY: &str = "AUTHCANARY-9d4e2b7f1a";
+/// A mailbox password planted in requests: a secret like the token.
+const PASSWORD: &str = "Canary-Pw-731!x";
+/// The one the catalog's example of email.mailboxes.create carries.
+const EXAMPLE_PASSWORD: &str = "Example-Pass-2026!";
 
 fn every_request() -> Vec<String> {
     let mut reqs: Vec<String> = gandi_skill::catalog::ACTIONS
@@ -27,6 +31,20 @@ fn every_request() -> Vec<String> {
     reqs.push(format!(r#"{{"action":"domains.list","{CANARY}":1}}"#));
     reqs.push(format!(
         r#"{{"action":"domains.list","fqdn":"{CANARY}.com","sandbox":1}}"#
+    ));
+    reqs.push(format!(
+        r#"{{"action":"email.mailboxes.create","domain":"example.com","login":"jdoe","password":"{PASSWORD}"}}"#
+    ));
+    reqs.push(format!(
+        r#"{{"action":"email.mailboxes.create","domain":"example.com","login":"short","password":"{}"}}"#,
+        &PASSWORD[..6]
+    ));
+    reqs.push(format!(
+        r#"{{"action":"email.mailboxes.create","domain":"example.com","login":"boss","mailbox_type":"premium_2023","password":"{PASSWORD}"}}"#
+    ));
+    reqs.push(format!(
+        r#"{{"action":"email.mailboxes.update","domain":"example.com","mailbox_id":"{}","password":"{PASSWORD}","mailbox_type":"premium"}}"#,
+        crate::fake::email::MAILBOX_JDOE_ID
     ));
     reqs
 }
@@ -55,6 +73,19 @@ fn sample_request(action: &str) -> String {
                 r#"{{"action":"domains.transfer","domain":"taken-elsewhere.com","auth_code":"{AUTH_CANARY}","contact":{{"given":"J","family":"D","email":"j@example.org","streetaddr":"1 rue","city":"Paris","zip":"75001","country":"FR","phone":"+33.123456789","type":"individual"}}}}"#
             )
         }
+        // A password that passes the checks; one that fails them; a taken
+        // login (Gandi's 400 quotes the password back); and an update.
+        "email.mailboxes.create" => {
+            return format!(
+                r#"{{"action":"{action}","domain":"example.com","login":"canary","password":"{PASSWORD}"}}"#
+            )
+        }
+        "email.mailboxes.update" => {
+            return format!(
+                r#"{{"action":"{action}","domain":"example.com","mailbox_id":"{}","password":"{PASSWORD}"}}"#,
+                crate::fake::email::MAILBOX_JDOE_ID
+            )
+        }
         _ => "",
     };
     format!(r#"{{"action":"{action}"{params}}}"#)
@@ -68,28 +99,39 @@ fn the_canary_never_appears_on_any_path() {
             CANARY,
             TokenSpec::bearer("canary", &ALL_SCOPES, 30 * 86_400),
         );
+        // Free slots enough for every mailbox creation to reach Gandi (a
+        // repeated login then meets Gandi's 400, which quotes the password).
+        let slots = s.email.slots.entry("example.com".into()).or_default();
+        for i in 0..400 {
+            let mut slot = slots[0].clone();
+            slot.id = 1000 + i;
+            slot.status = "inactive".into();
+            slot.mailbox_type = if i % 2 == 0 { "standard" } else { "premium" }.into();
+            slots.push(slot);
+        }
         s.orders
             .transferable
             .insert("taken-elsewhere.com".into(), AUTH_CANARY.into());
     });
-    let env_skill = Skill::with_env_token(&fake, CANARY).secret(AUTH_CANARY);
-    let file_skill = Skill::new(Some(&fake))
-        .token_file("api_token", CANARY, 0o600)
-        .secret(AUTH_CANARY);
-    let profile_skill = Skill::new(Some(&fake))
-        .token_file("profiles/p1/api_token", CANARY, 0o600)
-        .env("GANDI_PROFILE", "p1")
-        .secret(AUTH_CANARY);
-    let debug_skill = Skill::with_env_token(&fake, CANARY)
-        .env("GANDI_SKILL_DEBUG", "1")
-        .secret(AUTH_CANARY);
-    let insecure = Skill::new(Some(&fake))
-        .token_file("api_token", CANARY, 0o640)
-        .secret(AUTH_CANARY);
-    let malformed = Skill::new(Some(&fake))
-        .env("GANDI_API_TOKEN", &format!("{CANARY} x"))
-        .secret(CANARY)
-        .secret(AUTH_CANARY);
+    let passwords = |s: Skill| {
+        s.secret(PASSWORD)
+            .secret(EXAMPLE_PASSWORD)
+            .secret(AUTH_CANARY)
+    };
+    let env_skill = passwords(Skill::with_env_token(&fake, CANARY));
+    let file_skill = passwords(Skill::new(Some(&fake)).token_file("api_token", CANARY, 0o600));
+    let profile_skill = passwords(
+        Skill::new(Some(&fake))
+            .token_file("profiles/p1/api_token", CANARY, 0o600)
+            .env("GANDI_PROFILE", "p1"),
+    );
+    let debug_skill = passwords(Skill::with_env_token(&fake, CANARY).env("GANDI_SKILL_DEBUG", "1"));
+    let insecure = passwords(Skill::new(Some(&fake)).token_file("api_token", CANARY, 0o640));
+    let malformed = passwords(
+        Skill::new(Some(&fake))
+            .env("GANDI_API_TOKEN", &format!("{CANARY} x"))
+            .secret(CANARY),
+    );
     for skill in [
         &env_skill,
         &file_skill,
@@ -101,6 +143,7 @@ fn the_canary_never_appears_on_any_path() {
         for req in every_request() {
             let run = skill.run(&req);
             assert!(!run.stdout.contains(CANARY) && !run.stderr.contains(CANARY));
+            assert!(!run.stdout.contains(PASSWORD) && !run.stderr.contains(PASSWORD));
             let dry = req.replacen('{', r#"{"dry_run":true,"#, 1);
             skill.run(&dry);
             // Confirmed: the destructive writes really run.
@@ -136,6 +179,8 @@ fn the_canary_never_appears_on_any_path() {
         debug_skill.run(r#"{"action":"dns.records.add","domain":"example.com","name":"f","type":"A","values":["192.0.2.9"]}"#);
         debug_skill.run(r#"{"action":"dns.records.remove","confirm":true,"domain":"example.com","name":"@","type":"MX"}"#);
         debug_skill.run(r#"{"action":"token.renew","confirm":true}"#);
+        debug_skill.run(&sample_request("email.mailboxes.create"));
+        debug_skill.run(&sample_request("email.mailboxes.update"));
         fake.clear_faults();
     }
     // The transfer confirmed all the way: the auth code reaches Gandi in the

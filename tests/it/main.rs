@@ -13,6 +13,7 @@ mod dns;
 mod dns_writes;
 mod domains_orders;
 mod domains_settings;
+mod email_certs_billing;
 mod generated;
 mod hardening;
 mod large_accounts;

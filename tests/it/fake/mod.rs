@@ -3,8 +3,10 @@
 
 pub mod auth;
 pub mod billing;
+pub mod certificates;
 pub mod domain_orders;
 pub mod domains;
+pub mod email;
 pub mod faults;
 pub mod http;
 pub mod livedns;

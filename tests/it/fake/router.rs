@@ -7,7 +7,7 @@
 use crate::fake::auth::require;
 use crate::fake::http::{method_not_allowed, not_found, Req, Response};
 use crate::fake::state::State;
-use crate::fake::{billing, domain_orders, domains, livedns, org};
+use crate::fake::{billing, certificates, domain_orders, domains, email, livedns, org};
 
 pub type Reply = Result<Response, Response>;
 
@@ -49,6 +49,10 @@ pub fn tables() -> &'static [&'static [Route]] {
         livedns::ROUTES,
         //
         billing::ROUTES,
+        //
+        email::ROUTES,
+        //
+        certificates::ROUTES,
         //
     ]
 }

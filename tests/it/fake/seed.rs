@@ -295,6 +295,8 @@ impl State {
         );
         s.orders = crate::fake::domain_orders::DomainOrders::seeded();
         seed_settings(&mut s);
+        s.email = crate::fake::email::Email::seeded();
+        s.certificates = crate::fake::certificates::Certificates::seeded();
         s
     }
 }

@@ -35,6 +35,10 @@ pub struct State {
     pub renewal_secrets: Vec<String>,
     /// Transfers in and order faults (availability, prices and orders).
     pub orders: crate::fake::domain_orders::DomainOrders,
+    /// Forwards, mailboxes, slots and mailbox prices.
+    pub email: crate::fake::email::Email,
+    /// Issued certificates and the packages on sale.
+    pub certificates: crate::fake::certificates::Certificates,
 }
 
 #[derive(Debug, Clone)]
