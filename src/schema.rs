@@ -9,6 +9,7 @@ use crate::actions::meta::ActionInfo;
 use crate::catalog::ACTIONS;
 use crate::error::ErrorCode;
 use crate::protocol::{CommonFields, Reply};
+use crate::safety::Class;
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -170,29 +171,120 @@ pub const SKILL_TABLE_BEGIN: &str =
 /// The line after it.
 pub const SKILL_TABLE_END: &str = "<!-- end of generated actions -->";
 
-/// SKILL.md's action table: one row per action, in catalog order.
-pub fn skill_md_table() -> String {
-    let mut out = String::from("| action | what it does | class |\n|---|---|---|\n");
-    for a in ACTIONS {
-        out.push_str(&format!(
-            "| `{}` | {} | {} |\n",
-            a.name(),
-            a.summary().replace('|', "\\|"),
-            a.class().as_str()
-        ));
-    }
-    out
+/// The rows of SKILL.md's action table: the resources each row covers (an
+/// action belongs to the row of its name minus the last segment) and what
+/// they are for, in one short phrase. Every action must fall in one row.
+const SKILL_ROWS: &[(&[&str], &str)] = &[
+    (
+        &["describe", "token", "account", "organizations"],
+        "the catalog; the token (check, renew), the user, organizations (`sharing_id`)",
+    ),
+    (
+        &["domains"],
+        "domains: list, details, availability and prices, expiring, orders, transfer lock",
+    ),
+    (
+        &["domains.tlds", "domains.renewal"],
+        "TLDs on sale; whether and how long a domain can be renewed",
+    ),
+    (
+        &["domains.contact", "domains.contacts"],
+        "a domain's contacts; the owner contact saved for orders",
+    ),
+    (
+        &["domains.nameservers", "domains.livedns"],
+        "nameservers; moving the DNS to LiveDNS",
+    ),
+    (
+        &["domains.autorenew", "domains.tags"],
+        "automatic renewal; tags",
+    ),
+    (
+        &["domains.glue", "domains.dnssec"],
+        "glue records (nameservers inside the domain); DNSSEC",
+    ),
+    (&["webredirs"], "web redirections of a domain's hosts"),
+    (
+        &["dns.zones", "dns.records"],
+        "LiveDNS zones and their rrsets",
+    ),
+    (
+        &["dns.zone"],
+        "a whole zone: zone-file export, apply a desired set, import a zone file",
+    ),
+    (&["dns.snapshots"], "zone snapshots and undo"),
+    (
+        &["email.forwards"],
+        "e-mail forwards (`source` `*` = catch-all)",
+    ),
+    (
+        &["email.mailboxes", "email.slots"],
+        "mailboxes and the slots they need",
+    ),
+    (
+        &["certificates"],
+        "SSL certificates: list, packages, validation, orders, revocation",
+    ),
+    (
+        &["billing"],
+        "balance and prepaid funds; domain prices per TLD",
+    ),
+];
+
+/// The resource an action belongs to: its name minus the last segment.
+fn resource(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(r, _)| r)
 }
 
-/// `text` (SKILL.md) with its generated table replaced by the current one;
-/// `None` when the markers are missing.
-pub fn with_fresh_skill_table(text: &str) -> Option<String> {
-    let start = text.find(SKILL_TABLE_BEGIN)? + SKILL_TABLE_BEGIN.len();
-    let end = text[start..].find(SKILL_TABLE_END)? + start;
-    Some(format!(
+/// SKILL.md's action table, one row per group of resources: the reads, the
+/// writes, and what needs the user's yes (paid ones marked). `None` names
+/// an action no row covers.
+pub fn skill_md_table() -> Result<String, String> {
+    let mut out =
+        String::from("| for | read | write | needs the user's yes |\n|---|---|---|---|\n");
+    let covered = |name: &str| {
+        SKILL_ROWS
+            .iter()
+            .any(|(rs, _)| rs.contains(&resource(name)))
+    };
+    if let Some(a) = ACTIONS.iter().find(|a| !covered(a.name())) {
+        return Err(format!("no row of SKILL_ROWS covers {}", a.name()));
+    }
+    for (resources, what) in SKILL_ROWS {
+        let names = |class: Class| -> String {
+            ACTIONS
+                .iter()
+                .filter(|a| resources.contains(&resource(a.name())) && a.class() == class)
+                .map(|a| match class {
+                    Class::Billable => format!("`{}` (paid)", a.name()),
+                    _ => format!("`{}`", a.name()),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let yes = [names(Class::Destructive), names(Class::Billable)]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push_str(&format!(
+            "| {what} | {} | {} | {yes} |\n",
+            names(Class::Read),
+            names(Class::Write)
+        ));
+    }
+    Ok(out)
+}
+
+/// `text` (SKILL.md) with its generated table replaced by the current one.
+pub fn with_fresh_skill_table(text: &str) -> Result<String, String> {
+    let missing = || "SKILL.md lacks the generated-table markers".to_string();
+    let start = text.find(SKILL_TABLE_BEGIN).ok_or_else(missing)? + SKILL_TABLE_BEGIN.len();
+    let end = text[start..].find(SKILL_TABLE_END).ok_or_else(missing)? + start;
+    Ok(format!(
         "{}\n{}{}",
         &text[..start],
-        skill_md_table(),
+        skill_md_table()?,
         &text[end..]
     ))
 }
