@@ -134,7 +134,7 @@ pub fn skill_manifest() -> Value {
     json!({
         "name": "gandi-skill",
         "version": env!("CARGO_PKG_VERSION"),
-        "description": "Manage Gandi domains and LiveDNS zones safely: one JSON request in, one JSON reply out; previews and confirmation before any destructive change.",
+        "description": "Manage Gandi domains, LiveDNS zones, e-mail, certificates and billing safely: one JSON request in, one JSON reply out; a previewed, plan-bound confirmation before any destructive or paid change.",
         "binary": "gandi-skill",
         "invocation": {
             "argument": "gandi-skill '<json request>'",
