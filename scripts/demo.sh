@@ -122,6 +122,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
+: >"$tmp/fake.out" # exists before the loop below reads it, however late the fake starts
 "$fake" >"$tmp/fake.out" 2>"$tmp/fake.err" &
 fake_pid=$!
 url="" token=""

@@ -339,6 +339,7 @@ fn demo_runs_the_session_against_the_fake_and_leaves_nothing_behind() {
     let fake = FakeGandi::start();
     let run = demo(&fake);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stderr, "", "nothing on stderr when all goes well");
     run.assert_left_nothing();
     for line in [
         "1. List the 5 domains expiring soonest",
