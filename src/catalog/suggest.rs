@@ -147,6 +147,9 @@ mod tests {
         assert_eq!(suggestion("dns.records.edit"), Some("dns.records.set"));
         assert_eq!(suggestion("dns.record.list"), Some("dns.records.list"));
         assert_eq!(suggestion("domains.lst"), Some("domains.list"));
+        assert_eq!(suggestion("domains.availability"), Some("domains.check"));
+        assert_eq!(suggestion("email.forwards.update"), Some("email.forwards.set"));
+        assert_eq!(suggestion("certificate.list"), Some("certificates.list"));
         assert_eq!(suggestion("zzzzzz"), None);
     }
 
