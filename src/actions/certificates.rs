@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use ureq::http::Method;
 
 use crate::actions::billing::{quote, Price};
-use crate::actions::common::{check_id, unicode, ListParams};
+use crate::actions::common::{check_id, dry_run_ok, unicode, ListParams};
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
 use crate::client::{encode, Body};
 use crate::error::{ErrorCode, SkillError, SkillResult};
@@ -538,23 +538,6 @@ fn duration(d: Option<u32>) -> SkillResult<u32> {
     }
 }
 
-/// Gandi's dry-run verdict on an order, refused when it says no.
-fn dry_run_ok(cx: &mut Reads, path: &str, body: &Value) -> SkillResult<DryRunVerdict> {
-    let verdict = cx.dry_run(Method::POST, path, body)?;
-    if verdict.status.as_deref() == Some("error") {
-        return Err(SkillError::new(
-            ErrorCode::Rejected,
-            "Gandi's dry run refuses this order; nothing was ordered",
-        )
-        .with_detail(
-            "errors",
-            serde_json::to_value(&verdict.errors).unwrap_or(Value::Null),
-        )
-        .with_hint("see error.details.errors for what Gandi refused; fix it and ask again"));
-    }
-    Ok(verdict)
-}
-
 /// A certificate order as the user approves it.
 #[derive(Clone, Serialize, JsonSchema)]
 pub struct CertificateOrder {
@@ -673,7 +656,12 @@ where
         body.insert("csr".into(), Value::from(c.as_str()));
     }
     let body = Value::Object(body);
-    let verdict = dry_run_ok(cx, &d.path, &body)?;
+    let verdict = dry_run_ok(
+        cx,
+        &d.path,
+        &body,
+        "Gandi's dry run refuses this order; nothing was ordered",
+    )?;
     let order = CertificateOrder {
         certificate_id: d.certificate_id,
         package: d.package,

@@ -1,9 +1,15 @@
 //! What many actions share: the one check for Gandi ids in parameters, the
 //! paging and shaping parameters every list action takes (`list_params!`),
-//! and the Unicode form of names for display.
+//! the Unicode form of names for display, and Gandi's dry-run verdict as a
+//! preview that refuses on Gandi's "no" reads it.
 
+use serde_json::Value;
+use ureq::http::Method;
+
+use crate::catalog::Reads;
 use crate::client::Paging;
-use crate::error::{SkillError, SkillResult};
+use crate::error::{ErrorCode, SkillError, SkillResult};
+use crate::gandi::DryRunVerdict;
 
 /// Checks an id parameter (snapshot, token, organization, mailbox...):
 /// 1 to 64 letters, digits, `-` or `_`, so it can never leave its path
@@ -129,3 +135,24 @@ pub fn unicode(fqdn: &str) -> String {
 #[derive(Debug, Default, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoParams {}
+
+/// Gandi's `Dry-Run: 1` verdict on a POST; when it says no, the
+/// `api.rejected` error `refused` (what was refused, and that nothing was
+/// done), with Gandi's errors in `details.errors`.
+pub fn dry_run_ok(
+    cx: &mut Reads,
+    path: &str,
+    body: &Value,
+    refused: &str,
+) -> SkillResult<DryRunVerdict> {
+    let verdict = cx.dry_run(Method::POST, path, body)?;
+    if verdict.status.as_deref() == Some("error") {
+        return Err(SkillError::new(ErrorCode::Rejected, refused)
+            .with_detail(
+                "errors",
+                serde_json::to_value(&verdict.errors).unwrap_or(Value::Null),
+            )
+            .with_hint("see error.details.errors for what Gandi refused; fix it and ask again"));
+    }
+    Ok(verdict)
+}
