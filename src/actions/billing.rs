@@ -10,7 +10,8 @@ use crate::actions::common::ListParams;
 use crate::catalog::{Action, Permission, Reads, Route, Step};
 use crate::client::Paging;
 use crate::error::{ErrorCode, SkillError, SkillResult};
-use crate::gandi::billing::{BillingInfo, PriceList, Product, ProductPrice};
+use crate::gandi::billing::BillingInfo;
+use crate::gandi::price::{PriceLine, PriceList, Product};
 use crate::safety::Class;
 
 /// A price as every reply shows it: `amount` is the total for the whole
@@ -35,7 +36,7 @@ fn cents(x: f64) -> f64 {
 impl Price {
     /// The total of `duration` units at one of Gandi's unit prices. Gandi
     /// gives the price of one unit; an order of several costs that many.
-    fn of(p: &ProductPrice, duration: u32, currency: &str, default_unit: &str) -> Option<Price> {
+    fn of(p: &PriceLine, duration: u32, currency: &str, default_unit: &str) -> Option<Price> {
         let units = f64::from(duration);
         let (amount, taxes_included) = match (p.price_after_taxes, p.price_before_taxes) {
             (Some(after), _) => (after, true),

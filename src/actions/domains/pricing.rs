@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::catalog::Reads;
 use crate::error::{ErrorCode, SkillError, SkillResult};
-use crate::gandi::domain_orders::{Check, PriceEntry, Product};
+use crate::gandi::price::{PriceLine, PriceList, Product};
 
 /// The longest registration (or transfer) Gandi sells, in years.
 pub const MAX_YEARS: u32 = 10;
@@ -79,7 +79,7 @@ pub fn check(
     pacer: &mut Pacer,
     fqdn: &str,
     processes: &[&str],
-) -> SkillResult<Check> {
+) -> SkillResult<PriceList> {
     let mut query: Vec<(&str, String)> = vec![("name", fqdn.to_string())];
     query.extend(processes.iter().map(|p| ("processes", p.to_string())));
     pacer.pace();
@@ -87,7 +87,7 @@ pub fn check(
 }
 
 /// The product of one process in a check answer.
-pub fn product<'a>(check: &'a Check, process: &str) -> Option<&'a Product> {
+pub fn product<'a>(check: &'a PriceList, process: &str) -> Option<&'a Product> {
     check
         .products
         .iter()
@@ -95,19 +95,19 @@ pub fn product<'a>(check: &'a Check, process: &str) -> Option<&'a Product> {
 }
 
 /// Whether Gandi says the name can be registered now.
-pub fn available(check: &Check) -> bool {
+pub fn available(check: &PriceList) -> bool {
     status(check).as_deref() == Some("available")
 }
 
 /// The name's status (`available`, `unavailable`, ...), from its `create`
 /// product when there is one.
-pub fn status(check: &Check) -> Option<String> {
+pub fn status(check: &PriceList) -> Option<String> {
     product(check, "create")
         .or_else(|| check.products.first())
         .and_then(|p| p.status.clone())
 }
 
-fn covers(entry: &PriceEntry, duration: u32) -> bool {
+fn covers(entry: &PriceLine, duration: u32) -> bool {
     let unit_ok = entry
         .duration_unit
         .as_deref()
@@ -124,10 +124,10 @@ fn cents(x: f64) -> f64 {
 /// The price of `process` for `duration` years. A grid line holds the price
 /// of one year for the durations it covers (Gandi's `min_duration` ..
 /// `max_duration`); when a premium line covers it too, that is the price.
-pub fn quote(check: &Check, process: &str, duration: u32) -> Option<Quote> {
+pub fn quote(check: &PriceList, process: &str, duration: u32) -> Option<Quote> {
     let currency = check.currency.clone()?;
     let product = product(check, process)?;
-    let matching: Vec<&PriceEntry> = product
+    let matching: Vec<&PriceLine> = product
         .prices
         .iter()
         .filter(|e| covers(e, duration))
@@ -157,7 +157,7 @@ pub fn quote(check: &Check, process: &str, duration: u32) -> Option<Quote> {
 }
 
 /// The durations Gandi prices for `process` (the union of its grid lines).
-fn priced_durations(check: &Check, process: &str) -> Vec<(u32, u32)> {
+fn priced_durations(check: &PriceList, process: &str) -> Vec<(u32, u32)> {
     product(check, process)
         .map(|p| {
             p.prices
@@ -170,7 +170,12 @@ fn priced_durations(check: &Check, process: &str) -> Vec<(u32, u32)> {
 
 /// The price an order is placed at: Gandi must name the currency and price
 /// this very duration, or nothing is ordered.
-pub fn order_quote(check: &Check, process: &str, fqdn: &str, duration: u32) -> SkillResult<Quote> {
+pub fn order_quote(
+    check: &PriceList,
+    process: &str,
+    fqdn: &str,
+    duration: u32,
+) -> SkillResult<Quote> {
     if check.currency.is_none() {
         return Err(SkillError::new(
             ErrorCode::UnexpectedResponse,

@@ -12,7 +12,8 @@ use crate::catalog::{Action, Permission, Reads, Route, Step};
 use crate::client::encode;
 use crate::error::SkillResult;
 use crate::gandi::domain::DomainDetail;
-use crate::gandi::domain_orders::{Check, RenewInfo};
+use crate::gandi::domain_orders::RenewInfo;
+use crate::gandi::price::PriceList;
 use crate::safety::Class;
 
 /// The routes a renewal's facts are read from.
@@ -28,7 +29,7 @@ pub struct RenewalFacts {
     pub expires_at: Option<String>,
     pub autorenew: bool,
     pub info: RenewInfo,
-    pub check: Check,
+    pub check: PriceList,
 }
 
 impl RenewalFacts {
