@@ -6,7 +6,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::actions::common::ListParams;
+use crate::actions::common::{unicode_if_different, ListParams};
 use crate::catalog::{Action, Permission, Reads, Route, Step};
 use crate::client::Paging;
 use crate::error::{ErrorCode, SkillError, SkillResult};
@@ -342,7 +342,7 @@ impl Action for Prices {
             };
             let item = TldPrice {
                 tld: tld.clone(),
-                tld_unicode: Some(crate::actions::common::unicode(tld)).filter(|u| u != tld),
+                tld_unicode: unicode_if_different(tld),
                 create: price("create"),
                 renew: price("renew"),
                 transfer: price("transfer"),

@@ -131,6 +131,13 @@ pub fn unicode(fqdn: &str) -> String {
     }
 }
 
+/// The Unicode form of an ASCII name, when it differs (replies leave out a
+/// Unicode form that only repeats the ASCII one).
+pub fn unicode_if_different(ascii: &str) -> Option<String> {
+    let u = unicode(ascii);
+    (u != ascii).then_some(u)
+}
+
 /// Parameters of an action that takes none besides the common fields.
 #[derive(Debug, Default, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -14,6 +14,7 @@ use ureq::http::Method;
 use super::contact::{self, Contact, ContactSource};
 use super::pricing::{self, Pacer, Price, Quote, MAX_RENEW_YEARS, MAX_YEARS};
 use super::renewal::{self, add_years};
+use crate::actions::common::unicode_if_different;
 use crate::auth::{Scheme, Token};
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
 use crate::client::{encode, Answer, Body};
@@ -294,7 +295,7 @@ impl Action for Register {
         ));
         let preview = RegisterQuote {
             fqdn: fqdn.clone(),
-            fqdn_unicode: pricing::unicode_if_different(&fqdn),
+            fqdn_unicode: unicode_if_different(&fqdn),
             duration,
             price: price.clone(),
             premium: quote.premium,
@@ -324,7 +325,7 @@ impl Action for Register {
             .send(Method::POST, "domain/domains", Body::Json(&o.body), &[])
             .map_err(|e| order_failed(e, "the registration", &check_with))?;
         Ok(Registered {
-            fqdn_unicode: pricing::unicode_if_different(&o.fqdn),
+            fqdn_unicode: unicode_if_different(&o.fqdn),
             duration: o.duration,
             price: o.quote.price,
             premium: o.quote.premium,
@@ -666,7 +667,7 @@ fn renew_line(
     let dry_run = cx.dry_run(Method::POST, &path, &json!({"duration": duration}))?;
     Ok(RenewLine {
         fqdn: fqdn.to_string(),
-        fqdn_unicode: pricing::unicode_if_different(fqdn),
+        fqdn_unicode: unicode_if_different(fqdn),
         duration,
         price: quote.price,
         premium: quote.premium,
@@ -906,7 +907,7 @@ impl Action for Transfer {
         ));
         let preview = TransferQuote {
             fqdn: fqdn.clone(),
-            fqdn_unicode: pricing::unicode_if_different(&fqdn),
+            fqdn_unicode: unicode_if_different(&fqdn),
             duration,
             price: price.clone(),
             premium: quote.premium,
@@ -936,7 +937,7 @@ impl Action for Transfer {
             .send(Method::POST, "domain/transferin", Body::Json(&o.body), &[])
             .map_err(|e| order_failed(e, "the transfer", &check_with))?;
         Ok(Transferred {
-            fqdn_unicode: pricing::unicode_if_different(&o.fqdn),
+            fqdn_unicode: unicode_if_different(&o.fqdn),
             duration: o.duration,
             price: o.price,
             billed: o.billed,

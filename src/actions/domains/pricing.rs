@@ -245,9 +245,3 @@ pub fn years(duration: Option<u32>, max: u32) -> SkillResult<u32> {
         ))
     }
 }
-
-/// The Unicode form of an ASCII name, when it differs (for display).
-pub fn unicode_if_different(fqdn: &str) -> Option<String> {
-    let u = crate::actions::common::unicode(fqdn);
-    (u != fqdn).then_some(u)
-}

@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::pricing::{self, Pacer, Price, MAX_RENEW_YEARS};
+use crate::actions::common::unicode_if_different;
 use crate::catalog::{Action, Permission, Reads, Route, Step};
 use crate::client::encode;
 use crate::error::SkillResult;
@@ -159,7 +160,7 @@ impl Action for RenewalInfoAction {
             .and_then(crate::time::parse_rfc3339)
             .map(|t| crate::time::days_until(cx.now(), t));
         Ok(Step::Done(RenewalInfo {
-            fqdn_unicode: pricing::unicode_if_different(&fqdn),
+            fqdn_unicode: unicode_if_different(&fqdn),
             new_expires_at: facts
                 .expires_at
                 .as_deref()

@@ -7,7 +7,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::actions::common::unicode;
+use crate::actions::common::unicode_if_different;
 use crate::catalog::{Permission, Reads, Route};
 use crate::client::{encode, Answer, Paging};
 use crate::dns::Rrset;
@@ -49,9 +49,8 @@ impl DomainName {
     /// Checks the `domain` parameter (Unicode or ASCII form).
     pub fn parse(domain: &str) -> SkillResult<DomainName> {
         let ascii = crate::dns::zone_ascii(domain, "domain")?;
-        let u = unicode(&ascii);
         Ok(DomainName {
-            domain_unicode: (u != ascii).then_some(u),
+            domain_unicode: unicode_if_different(&ascii),
             domain: ascii,
         })
     }
@@ -68,12 +67,6 @@ impl DomainName {
             None => self.domain.clone(),
         }
     }
-}
-
-/// The Unicode form of a host name, when it differs from the ASCII one.
-pub(crate) fn unicode_if_different(ascii: &str) -> Option<String> {
-    let u = unicode(ascii);
-    (u != ascii).then_some(u)
 }
 
 /// Checks a list of nameserver host names (field `field`): 1 to 13 names,
