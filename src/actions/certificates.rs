@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use ureq::http::Method;
 
 use crate::actions::billing::{quote, Price};
-use crate::actions::common::{check_id, dry_run_ok, unicode, ListParams};
+use crate::actions::common::{check_id, dry_run_ok, id_in_location, unicode, ListParams};
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
 use crate::client::{encode, Body};
 use crate::error::{ErrorCode, SkillError, SkillResult};
@@ -691,13 +691,10 @@ fn place(cx: &mut Writes, p: OrderPending) -> SkillResult<CertificateOrdered> {
     let answer = cx.send(Method::POST, &p.path, Body::Json(&p.body), &[])?;
     let ordered: Ordered = answer.json_or_default().unwrap_or_default();
     // The id Gandi answers, else the renewed one's, else the Location's.
-    let certificate_id = ordered.id.or(p.order.certificate_id).or_else(|| {
-        answer
-            .location()
-            .and_then(|l| l.trim_end_matches('/').rsplit('/').next())
-            .filter(|s| check_id("certificate_id", s, "").is_ok())
-            .map(str::to_string)
-    });
+    let certificate_id = ordered
+        .id
+        .or(p.order.certificate_id)
+        .or_else(|| id_in_location(&answer));
     let next = match p.order.dcv_method.as_deref() {
         Some("dns") | None => "the certificate is issued once its names are validated: run certificates.dcv with this certificate_id to get the DNS record to publish (dns.records.add can add it)".to_string(),
         Some(m) => format!("the certificate is issued once its names are validated by {m}: run certificates.dcv with this certificate_id for what to do"),

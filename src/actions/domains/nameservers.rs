@@ -12,10 +12,11 @@ use serde_json::json;
 use ureq::http::Method;
 
 use super::settings::{
-    dns_status, ds_keys, host_names, keytags, livedns_zone, message_of, same_hosts, served_by,
-    DomainName, DsKey, DNSKEYS_ROUTE, HOSTS_ROUTE, LIVEDNS_ROUTE, NAMESERVERS_ROUTE, ZONE_ROUTE,
+    dns_status, ds_keys, host_names, keytags, livedns_zone, same_hosts, served_by, DomainName,
+    DsKey, DNSKEYS_ROUTE, HOSTS_ROUTE, LIVEDNS_ROUTE, NAMESERVERS_ROUTE, ZONE_ROUTE,
 };
 use super::DomainParams;
+use crate::actions::common::message_of;
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
 use crate::client::{Body, Paging};
 use crate::dns::Rrset;

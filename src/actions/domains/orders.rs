@@ -14,13 +14,13 @@ use ureq::http::Method;
 use super::contact::{self, Contact, ContactSource};
 use super::pricing::{self, Pacer, Price, Quote, MAX_RENEW_YEARS, MAX_YEARS};
 use super::renewal::{self, add_years};
-use crate::actions::common::unicode_if_different;
+use crate::actions::common::{message_of, unicode_if_different};
 use crate::auth::{Scheme, Token};
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
 use crate::client::{encode, Answer, Body};
 use crate::error::{ErrorCode, SkillError, SkillResult};
 use crate::gandi::domain_orders::TransferAvailability;
-use crate::gandi::{DryRunVerdict, Message};
+use crate::gandi::DryRunVerdict;
 use crate::safety::plan::StateDigest;
 use crate::safety::Class;
 
@@ -97,7 +97,7 @@ impl GandiAnswer {
         GandiAnswer {
             status: a.status,
             // The order is placed: an odd body must not turn it into an error.
-            message: a.json_or_default::<Message>().ok().and_then(|m| m.message),
+            message: message_of(a),
             location: a.location().map(str::to_string),
         }
     }

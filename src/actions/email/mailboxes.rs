@@ -15,7 +15,7 @@ use ureq::http::Method;
 use super::slots::{read_slots, SLOTS_ROUTE};
 use super::{email_path, local_part, mail_domain};
 use crate::actions::billing::quote;
-use crate::actions::common::{check_id, dry_run_ok, ListParams};
+use crate::actions::common::{check_id, dry_run_ok, id_in_location, message_of, ListParams};
 use crate::auth::Token;
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
 use crate::error::{ErrorCode, SkillError, SkillResult};
@@ -605,15 +605,8 @@ impl Action for Create {
             crate::client::Body::Json(&p.body),
             &[],
         )?;
-        let message = answer
-            .json_or_default::<crate::gandi::Message>()
-            .ok()
-            .and_then(|m| m.message);
-        let mailbox_id = answer
-            .location()
-            .and_then(|l| l.trim_end_matches('/').rsplit('/').next())
-            .filter(|id| check_id("mailbox_id", id, "").is_ok())
-            .map(str::to_string);
+        let message = message_of(&answer);
+        let mailbox_id = id_in_location(&answer);
         Ok(MailboxCreated {
             domain: p.domain,
             address: p.address,
