@@ -6,7 +6,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::pricing::{self, Pacer, Price, MAX_YEARS};
+use super::pricing::{self, Pacer, MAX_YEARS};
+use crate::actions::billing::Price;
 use crate::actions::common::{unicode_if_different, ListParams};
 use crate::catalog::{Action, Permission, Reads, Route, Step};
 use crate::error::{SkillError, SkillResult};

@@ -12,8 +12,9 @@ use serde_json::{json, Value};
 use ureq::http::Method;
 
 use super::contact::{self, Contact, ContactSource};
-use super::pricing::{self, Pacer, Price, Quote, MAX_RENEW_YEARS, MAX_YEARS};
+use super::pricing::{self, Pacer, Quote, MAX_RENEW_YEARS, MAX_YEARS};
 use super::renewal::{self, add_years};
+use crate::actions::billing::Price;
 use crate::actions::common::{message_of, unicode_if_different};
 use crate::auth::{Scheme, Token};
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};

@@ -4,10 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use schemars::JsonSchema;
-use serde::Serialize;
 use serde_json::Value;
 
+use crate::actions::billing::Price;
 use crate::catalog::Reads;
 use crate::error::{ErrorCode, SkillError, SkillResult};
 use crate::gandi::price::{PriceLine, PriceList, Product};
@@ -16,21 +15,6 @@ use crate::gandi::price::{PriceLine, PriceList, Product};
 pub const MAX_YEARS: u32 = 10;
 /// The longest renewal Gandi accepts in one order, in years.
 pub const MAX_RENEW_YEARS: u32 = 9;
-
-/// A price (contract §2): the total for the whole duration.
-#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
-pub struct Price {
-    /// The total for the whole duration, taxes included when `taxes_included`.
-    pub amount: f64,
-    /// The same total before taxes, when Gandi gives it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount_before_taxes: Option<f64>,
-    pub currency: String,
-    pub taxes_included: bool,
-    pub duration: u32,
-    /// `y`: years.
-    pub duration_unit: String,
-}
 
 /// A price read from Gandi's grid, and whether it is a premium name's.
 #[derive(Clone, Debug)]
@@ -117,10 +101,6 @@ fn covers(entry: &PriceLine, duration: u32) -> bool {
         && duration <= entry.max_duration.unwrap_or(u32::MAX)
 }
 
-fn cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
 /// The price of `process` for `duration` years. A grid line holds the price
 /// of one year for the durations it covers (Gandi's `min_duration` ..
 /// `max_duration`); when a premium line covers it too, that is the price.
@@ -136,22 +116,8 @@ pub fn quote(check: &PriceList, process: &str, duration: u32) -> Option<Quote> {
         .iter()
         .find(|e| e.kind.as_deref() == Some("premium"))
         .or(matching.first())?;
-    let years = f64::from(duration);
-    let before = entry.price_before_taxes.map(|b| cents(b * years));
-    let (amount, taxes_included) = match (entry.price_after_taxes, before) {
-        (Some(after), _) => (cents(after * years), true),
-        (None, Some(before)) => (before, false),
-        (None, None) => return None,
-    };
     Some(Quote {
-        price: Price {
-            amount,
-            amount_before_taxes: before,
-            currency,
-            taxes_included,
-            duration,
-            duration_unit: "y".into(),
-        },
+        price: Price::of(entry, duration, &currency, "y")?,
         premium: entry.kind.as_deref() == Some("premium"),
     })
 }

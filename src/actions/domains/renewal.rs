@@ -7,7 +7,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::pricing::{self, Pacer, Price, MAX_RENEW_YEARS};
+use super::pricing::{self, Pacer, MAX_RENEW_YEARS};
+use crate::actions::billing::Price;
 use crate::actions::common::unicode_if_different;
 use crate::catalog::{Action, Permission, Reads, Route, Step};
 use crate::client::encode;
