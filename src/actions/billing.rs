@@ -6,21 +6,23 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::actions::common::ListParams;
+use crate::actions::common::{unicode_if_different, ListParams};
 use crate::catalog::{Action, Permission, Reads, Route, Step};
 use crate::client::Paging;
 use crate::error::{ErrorCode, SkillError, SkillResult};
-use crate::gandi::billing::{BillingInfo, PriceList, Product, ProductPrice};
+use crate::gandi::billing::BillingInfo;
+use crate::gandi::price::{PriceLine, PriceList, Product};
 use crate::safety::Class;
 
-/// A price as every reply shows it: `amount` is the total for the whole
-/// order (`duration` units), taxes included when `taxes_included`.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+/// A price as every reply shows it (contract §2): `amount` is the total for
+/// the whole order (`duration` units), taxes included when `taxes_included`.
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Price {
+    /// The total for the whole duration, taxes included when `taxes_included`.
     pub amount: f64,
     pub currency: String,
     pub taxes_included: bool,
-    /// The total before taxes, when Gandi gives it.
+    /// The same total before taxes, when Gandi gives it (and `amount` includes them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_before_taxes: Option<f64>,
     pub duration: u32,
@@ -35,7 +37,7 @@ fn cents(x: f64) -> f64 {
 impl Price {
     /// The total of `duration` units at one of Gandi's unit prices. Gandi
     /// gives the price of one unit; an order of several costs that many.
-    fn of(p: &ProductPrice, duration: u32, currency: &str, default_unit: &str) -> Option<Price> {
+    pub fn of(p: &PriceLine, duration: u32, currency: &str, default_unit: &str) -> Option<Price> {
         let units = f64::from(duration);
         let (amount, taxes_included) = match (p.price_after_taxes, p.price_before_taxes) {
             (Some(after), _) => (after, true),
@@ -341,7 +343,7 @@ impl Action for Prices {
             };
             let item = TldPrice {
                 tld: tld.clone(),
-                tld_unicode: Some(crate::actions::common::unicode(tld)).filter(|u| u != tld),
+                tld_unicode: unicode_if_different(tld),
                 create: price("create"),
                 renew: price("renew"),
                 transfer: price("transfer"),

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use ureq::http::Method;
 
 use crate::actions::billing::{quote, Price};
-use crate::actions::common::{check_id, unicode, ListParams};
+use crate::actions::common::{check_id, dry_run_ok, id_in_location, unicode, ListParams};
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
 use crate::client::{encode, Body};
 use crate::error::{ErrorCode, SkillError, SkillResult};
@@ -538,23 +538,6 @@ fn duration(d: Option<u32>) -> SkillResult<u32> {
     }
 }
 
-/// Gandi's dry-run verdict on an order, refused when it says no.
-fn dry_run_ok(cx: &mut Reads, path: &str, body: &Value) -> SkillResult<DryRunVerdict> {
-    let verdict = cx.dry_run(Method::POST, path, body)?;
-    if verdict.status.as_deref() == Some("error") {
-        return Err(SkillError::new(
-            ErrorCode::Rejected,
-            "Gandi's dry run refuses this order; nothing was ordered",
-        )
-        .with_detail(
-            "errors",
-            serde_json::to_value(&verdict.errors).unwrap_or(Value::Null),
-        )
-        .with_hint("see error.details.errors for what Gandi refused; fix it and ask again"));
-    }
-    Ok(verdict)
-}
-
 /// A certificate order as the user approves it.
 #[derive(Clone, Serialize, JsonSchema)]
 pub struct CertificateOrder {
@@ -630,16 +613,88 @@ fn with_taxes(price: &Price, name: &str) -> SkillResult<()> {
     .with_hint("try again later; certificates.packages and billing.info show the account's state"))
 }
 
-fn place(cx: &mut Writes, p: OrderPending, id: Option<String>) -> SkillResult<CertificateOrdered> {
+/// What `create` and `renew` each settle before Gandi is asked: what is
+/// ordered and the request that orders it (its own fields in `body`: the
+/// package and names of a new certificate; nothing for a renewal).
+struct OrderDraft {
+    /// For a renewal: the certificate renewed.
+    certificate_id: Option<String>,
+    package: String,
+    names: Vec<String>,
+    dcv_method: Option<String>,
+    csr: Option<String>,
+    years: u32,
+    /// Gandi's process for the price: `create` or `renew`.
+    process: &'static str,
+    path: String,
+    body: Map<String, Value>,
+}
+
+/// The one order path of `create` and `renew`: Gandi's price for the
+/// package (with taxes), the request completed and its `Dry-Run: 1`
+/// verdict, the preview, and the plan bound to `state` (the live state the
+/// order depends on) with the quoted total and currency. `verb` (`orders`,
+/// `renews`) and `note` (appended) make the message.
+fn plan_order<A>(
+    cx: &mut Reads,
+    d: OrderDraft,
+    verb: &str,
+    note: &str,
+    state: impl Serialize,
+) -> SkillResult<Step<A>>
+where
+    A: Action<Preview = CertificateOrder, Pending = OrderPending>,
+{
+    let quoted = quote(cx, "issued-cert", &d.package, d.process, d.years, "y")?;
+    with_taxes(&quoted.price, &d.package)?;
+    let mut body = d.body;
+    if let Some(m) = &d.dcv_method {
+        body.insert("dcv_method".into(), Value::from(m.as_str()));
+    }
+    body.insert("duration".into(), Value::from(d.years));
+    if let Some(c) = &d.csr {
+        body.insert("csr".into(), Value::from(c.as_str()));
+    }
+    let body = Value::Object(body);
+    let verdict = dry_run_ok(
+        cx,
+        &d.path,
+        &body,
+        "Gandi's dry run refuses this order; nothing was ordered",
+    )?;
+    let order = CertificateOrder {
+        certificate_id: d.certificate_id,
+        package: d.package,
+        names: d.names,
+        dcv_method: d.dcv_method,
+        csr: d.csr.is_some(),
+        price: quoted.price,
+        gandi_dry_run: verdict,
+    };
+    let state = StateDigest::of(&(state, d.years, order.price.amount, &order.price.currency));
+    let message = format!("{}{note}", order_message(&order, verb));
+    let (total, currency) = (order.price.amount, order.price.currency.clone());
+    let touched_domains = touched(&order.names);
+    let pending = OrderPending {
+        path: d.path,
+        body,
+        order: order.clone(),
+    };
+    let mut planned = Planned::new(message, order, state, pending).order(total, &currency);
+    for domain in touched_domains {
+        planned = planned.touching(&domain);
+    }
+    Ok(Step::Change(planned))
+}
+
+fn place(cx: &mut Writes, p: OrderPending) -> SkillResult<CertificateOrdered> {
     let answer = cx.send(Method::POST, &p.path, Body::Json(&p.body), &[])?;
     let ordered: Ordered = answer.json_or_default().unwrap_or_default();
-    let certificate_id = ordered.id.or(id).or_else(|| {
-        answer
-            .location()
-            .and_then(|l| l.trim_end_matches('/').rsplit('/').next())
-            .filter(|s| check_id("certificate_id", s, "").is_ok())
-            .map(str::to_string)
-    });
+    // The id Gandi answers, else the renewed one's, else the Location's.
+    let certificate_id = ordered
+        .id
+        .or(p.order.certificate_id)
+        .or_else(|| id_in_location(&answer));
     let next = match p.order.dcv_method.as_deref() {
         Some("dns") | None => "the certificate is issued once its names are validated: run certificates.dcv with this certificate_id to get the DNS record to publish (dns.records.add can add it)".to_string(),
         Some(m) => format!("the certificate is issued once its names are validated by {m}: run certificates.dcv with this certificate_id for what to do"),
@@ -740,8 +795,6 @@ impl Action for Create {
                 ));
             }
         }
-        let quoted = quote(cx, "issued-cert", &package.name, "create", years, "y")?;
-        with_taxes(&quoted.price, &package.name)?;
         let mut body = Map::new();
         body.insert("package".into(), Value::from(package.name.as_str()));
         if let Some(cn) = names.first().filter(|_| p.cn.is_some()) {
@@ -751,46 +804,22 @@ impl Action for Create {
         if !altnames.is_empty() {
             body.insert("altnames".into(), serde_json::json!(altnames));
         }
-        if let Some(m) = &method {
-            body.insert("dcv_method".into(), Value::from(m.as_str()));
-        }
-        body.insert("duration".into(), Value::from(years));
-        if let Some(c) = &csr {
-            body.insert("csr".into(), Value::from(c.as_str()));
-        }
-        let body = Value::Object(body);
-        let path = cert_path(None);
-        let verdict = dry_run_ok(cx, &path, &body)?;
-        let order = CertificateOrder {
+        let draft = OrderDraft {
             certificate_id: None,
             package: package.name.clone(),
-            names: names.clone(),
+            names,
             dcv_method: method,
-            csr: csr.is_some(),
-            price: quoted.price.clone(),
-            gandi_dry_run: verdict,
-        };
-        let state = StateDigest::of(&(
-            &package.name,
+            csr,
             years,
-            quoted.price.amount,
-            &quoted.price.currency,
-        ));
-        let mut planned = Planned::new(
-            order_message(&order, "orders"),
-            order.clone(),
-            state,
-            OrderPending { path, body, order },
-        )
-        .order(quoted.price.amount, &quoted.price.currency);
-        for d in touched(&names) {
-            planned = planned.touching(&d);
-        }
-        Ok(Step::Change(planned))
+            process: "create",
+            path: cert_path(None),
+            body,
+        };
+        plan_order(cx, draft, "orders", "", &package.name)
     }
 
     fn apply(cx: &mut Writes, p: OrderPending) -> SkillResult<CertificateOrdered> {
-        place(cx, p, None)
+        place(cx, p)
     }
 }
 
@@ -871,61 +900,30 @@ impl Action for Renew {
                 ),
             )
         })?;
-        let quoted = quote(cx, "issued-cert", &package, "renew", years, "y")?;
-        with_taxes(&quoted.price, &package)?;
-        let mut body = Map::new();
-        body.insert("duration".into(), Value::from(years));
-        if let Some(m) = &method {
-            body.insert("dcv_method".into(), Value::from(m.as_str()));
-        }
-        if let Some(c) = &csr {
-            body.insert("csr".into(), Value::from(c.as_str()));
-        }
-        let body = Value::Object(body);
-        let path = cert_path(Some(&cert.id));
-        let verdict = dry_run_ok(cx, &path, &body)?;
-        let names = cert.names();
-        let order = CertificateOrder {
-            certificate_id: Some(cert.id.clone()),
-            package: package.clone(),
-            names: names.clone(),
-            dcv_method: method,
-            csr: csr.is_some(),
-            price: quoted.price.clone(),
-            gandi_dry_run: verdict,
-        };
-        let state = StateDigest::of(&(
-            &cert.id,
-            &cert.status,
-            &cert.expires_at,
-            &package,
-            years,
-            quoted.price.amount,
-            &quoted.price.currency,
-        ));
-        let mut message = order_message(&order, "renews");
-        if let Some(days) = cert.days_left {
-            message.push_str(&format!(
+        let note = match cert.days_left {
+            Some(days) => format!(
                 " It now expires in {days} day(s) ({}).",
                 cert.expires_at.as_deref().unwrap_or("")
-            ));
-        }
-        let mut planned = Planned::new(
-            message,
-            order.clone(),
-            state,
-            OrderPending { path, body, order },
-        )
-        .order(quoted.price.amount, &quoted.price.currency);
-        for d in touched(&names) {
-            planned = planned.touching(&d);
-        }
-        Ok(Step::Change(planned))
+            ),
+            None => String::new(),
+        };
+        let draft = OrderDraft {
+            certificate_id: Some(cert.id.clone()),
+            package: package.clone(),
+            names: cert.names(),
+            dcv_method: method,
+            csr,
+            years,
+            process: "renew",
+            path: cert_path(Some(&cert.id)),
+            body: Map::new(),
+        };
+        let state = (&cert.id, &cert.status, &cert.expires_at, &package);
+        plan_order(cx, draft, "renews", &note, state)
     }
 
     fn apply(cx: &mut Writes, p: OrderPending) -> SkillResult<CertificateOrdered> {
-        let id = p.order.certificate_id.clone();
-        place(cx, p, id)
+        place(cx, p)
     }
 }
 

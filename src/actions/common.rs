@@ -1,9 +1,16 @@
 //! What many actions share: the one check for Gandi ids in parameters, the
 //! paging and shaping parameters every list action takes (`list_params!`),
-//! and the Unicode form of names for display.
+//! the Unicode form of names for display, Gandi's dry-run verdict as a
+//! preview that refuses on Gandi's "no" reads it, and what a change's answer
+//! says (its `{message}`, the new object's id in `Location`).
 
-use crate::client::Paging;
-use crate::error::{SkillError, SkillResult};
+use serde_json::Value;
+use ureq::http::Method;
+
+use crate::catalog::Reads;
+use crate::client::{Answer, Paging};
+use crate::error::{ErrorCode, SkillError, SkillResult};
+use crate::gandi::{DryRunVerdict, Message};
 
 /// Checks an id parameter (snapshot, token, organization, mailbox...):
 /// 1 to 64 letters, digits, `-` or `_`, so it can never leave its path
@@ -125,7 +132,54 @@ pub fn unicode(fqdn: &str) -> String {
     }
 }
 
+/// The Unicode form of an ASCII name, when it differs (replies leave out a
+/// Unicode form that only repeats the ASCII one).
+pub fn unicode_if_different(ascii: &str) -> Option<String> {
+    let u = unicode(ascii);
+    (u != ascii).then_some(u)
+}
+
+/// Gandi's `{message}` from a change's answer, when there is one (the change
+/// is made: an odd body is no error).
+pub fn message_of(answer: &Answer) -> Option<String> {
+    answer
+        .json_or_default::<Message>()
+        .ok()
+        .and_then(|m| m.message)
+}
+
+/// The id of what a POST created, from the last segment of its `Location`,
+/// when that is an id (`check_id`'s rule).
+pub fn id_in_location(answer: &Answer) -> Option<String> {
+    answer
+        .location()
+        .and_then(|l| l.trim_end_matches('/').rsplit('/').next())
+        .filter(|id| check_id("id", id, "").is_ok())
+        .map(str::to_string)
+}
+
 /// Parameters of an action that takes none besides the common fields.
 #[derive(Debug, Default, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoParams {}
+
+/// Gandi's `Dry-Run: 1` verdict on a POST; when it says no, the
+/// `api.rejected` error `refused` (what was refused, and that nothing was
+/// done), with Gandi's errors in `details.errors`.
+pub fn dry_run_ok(
+    cx: &mut Reads,
+    path: &str,
+    body: &Value,
+    refused: &str,
+) -> SkillResult<DryRunVerdict> {
+    let verdict = cx.dry_run(Method::POST, path, body)?;
+    if verdict.status.as_deref() == Some("error") {
+        return Err(SkillError::new(ErrorCode::Rejected, refused)
+            .with_detail(
+                "errors",
+                serde_json::to_value(&verdict.errors).unwrap_or(Value::Null),
+            )
+            .with_hint("see error.details.errors for what Gandi refused; fix it and ask again"));
+    }
+    Ok(verdict)
+}

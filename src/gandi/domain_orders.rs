@@ -1,85 +1,8 @@
-//! Domain API wire formats for availability, prices and orders: the
-//! `/domain/check` price answer, the TLD list, a domain's renewal facts and
-//! the transfer-in availability check.
+//! Domain API wire formats for availability and orders: the TLD list, a
+//! domain's renewal facts and the transfer-in availability check (the
+//! `/domain/check` price answer is a `gandi::price::PriceList`).
 
-use serde::{Deserialize, Deserializer};
-
-/// `GET /domain/check`: the price grid of one name for the processes asked.
-#[derive(Debug, Default, Deserialize)]
-pub struct Check {
-    #[serde(default)]
-    pub currency: Option<String>,
-    #[serde(default)]
-    pub grid: Option<String>,
-    #[serde(default)]
-    pub products: Vec<Product>,
-    #[serde(default)]
-    pub taxes: Vec<Tax>,
-}
-
-/// One process (`create`, `renew`, `transfer`, ...) of a checked name.
-#[derive(Debug, Default, Deserialize)]
-pub struct Product {
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub process: Option<String>,
-    /// `available`, `unavailable`, `unavailable_premium`, `error_invalid`, ...
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub prices: Vec<PriceEntry>,
-    #[serde(default)]
-    pub taxes: Vec<Tax>,
-}
-
-/// One line of a price grid: the price of one duration unit for durations
-/// from `min_duration` to `max_duration`.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct PriceEntry {
-    #[serde(default)]
-    pub min_duration: Option<u32>,
-    #[serde(default)]
-    pub max_duration: Option<u32>,
-    /// `y` (years) for domains.
-    #[serde(default)]
-    pub duration_unit: Option<String>,
-    #[serde(default, deserialize_with = "amount")]
-    pub price_before_taxes: Option<f64>,
-    #[serde(default, deserialize_with = "amount")]
-    pub price_after_taxes: Option<f64>,
-    #[serde(default)]
-    pub discount: Option<bool>,
-    /// `premium` for a premium name's price.
-    #[serde(default, rename = "type")]
-    pub kind: Option<String>,
-}
-
-/// A tax of a price answer (`rate` in percent).
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct Tax {
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default, rename = "type")]
-    pub kind: Option<String>,
-    #[serde(default, deserialize_with = "amount")]
-    pub rate: Option<f64>,
-}
-
-/// A price as a number or a numeric string (both are seen in the wild).
-fn amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Number(f64),
-        Text(String),
-    }
-    Ok(match Option::<Raw>::deserialize(d)? {
-        Some(Raw::Number(n)) => Some(n),
-        Some(Raw::Text(t)) => t.trim().parse::<f64>().ok(),
-        None => None,
-    })
-}
+use serde::Deserialize;
 
 /// One TLD of `GET /domain/tlds`.
 #[derive(Debug, Deserialize)]

@@ -9,6 +9,7 @@ pub mod domain_orders;
 pub mod email;
 pub mod livedns;
 pub mod organization;
+pub mod price;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -13,20 +13,11 @@ use gandi_skill::safety::Class;
 
 use crate::fake::router::{self, Access};
 use crate::fake::{FakeGandi, Recorded, TOKEN_FULL};
-use crate::support::{Run, Skill};
+use crate::support::{merged, Run, Skill};
 
 fn example(a: &dyn AnyAction) -> Value {
     serde_json::from_str(a.example())
         .unwrap_or_else(|e| panic!("{}: EXAMPLE is not JSON: {e}", a.name()))
-}
-
-fn merged(mut req: Value, extra: Value) -> String {
-    if let (Some(r), Some(e)) = (req.as_object_mut(), extra.as_object()) {
-        for (k, v) in e {
-            r.insert(k.clone(), v.clone());
-        }
-    }
-    req.to_string()
 }
 
 fn segments(r: &Recorded) -> Vec<String> {
@@ -141,7 +132,7 @@ fn a_change_waits_for_a_yes_and_sends_only_reads() {
         if a.class() == Class::Billable {
             extra["max_price"] = with["max_price"].clone();
         }
-        let run = skill(&fake).run(&merged(example(*a), extra));
+        let run = skill(&fake).run(&merged(&example(*a), extra));
         assert_eq!(
             run.status(),
             "needs_confirmation",
@@ -168,7 +159,7 @@ fn a_dry_run_changes_nothing() {
         if a.class() == Class::Billable {
             extra["max_price"] = json!(1_000_000);
         }
-        let run = skill(&fake).run(&merged(example(*a), extra));
+        let run = skill(&fake).run(&merged(&example(*a), extra));
         run.assert_ok();
         assert_eq!(run.reply["meta"]["dry_run"], true, "{}", a.name());
         assert!(
@@ -236,7 +227,7 @@ fn a_plan_is_refused_for_another_request_or_selection() {
         let preview = s.run(a.example());
         let with_plan = preview.reply["confirm_with"].clone();
         // The same plan, for another organization.
-        let run = s.run(&merged(example(*a), {
+        let run = s.run(&merged(&example(*a), {
             let mut w = with_plan.clone();
             w["sharing_id"] = json!(crate::fake::USER_ID);
             w
@@ -256,7 +247,7 @@ fn a_plan_is_refused_for_another_request_or_selection() {
             &token[..token.len() - 1],
             if last == '0' { '1' } else { '0' }
         ));
-        let run = s.run(&merged(example(*a), edited));
+        let run = s.run(&merged(&example(*a), edited));
         run.assert_error("safety.stale_plan", 6);
         assert_only_reads(*a, &fake, "with a refused plan");
     }

@@ -7,15 +7,6 @@ use crate::support::Skill;
 
 const LIST: &str = r#"{"action":"domains.list"}"#;
 
-fn fault(method: &str, path: &str, times: usize, kind: FaultKind) -> Fault {
-    Fault {
-        method: Some(method.into()),
-        path_prefix: path.into(),
-        times,
-        kind,
-    }
-}
-
 #[test]
 fn a_thousand_domains_come_back_in_one_reply() {
     let mut state = State::seeded();
@@ -113,7 +104,7 @@ fn short_pages_are_followed_while_total_count_says_more() {
     let all = state.domains.len();
     let fake = FakeGandi::start_with(state);
     // Gandi serves 50 per page (not the 100 asked for) and sends no Link.
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         100,
@@ -146,7 +137,7 @@ fn a_list_whose_pages_repeat_stops_with_an_error_instead_of_looping() {
     state.add_domains(250);
     let fake = FakeGandi::start_with(state);
     // From the second request on, every page comes back as the first one.
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         100,
@@ -172,7 +163,7 @@ fn the_sharing_id_stays_when_gandis_next_link_drops_it() {
     let mut state = State::seeded();
     state.add_domains(250);
     let fake = FakeGandi::start_with(state);
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         100,
@@ -198,7 +189,7 @@ fn the_sharing_id_stays_when_gandis_next_link_drops_it() {
 #[test]
 fn a_get_after_429_with_retry_after_succeeds_on_the_second_try() {
     let fake = FakeGandi::start();
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         1,
@@ -222,7 +213,7 @@ fn retry_after_as_an_http_date_and_gateway_errors_are_retried() {
     let fake = FakeGandi::start();
     let date =
         httpdate::fmt_http_date(std::time::SystemTime::now() + std::time::Duration::from_secs(1));
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         1,
@@ -231,7 +222,7 @@ fn retry_after_as_an_http_date_and_gateway_errors_are_retried() {
             retry_after: Some(date),
         },
     ));
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         1,
@@ -249,7 +240,7 @@ fn retry_after_as_an_http_date_and_gateway_errors_are_retried() {
 #[test]
 fn retries_stop_after_three_tries() {
     let fake = FakeGandi::start();
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         5,
@@ -263,7 +254,7 @@ fn retries_stop_after_three_tries() {
     assert_eq!(err["http_status"], 502);
     assert_eq!(fake.requests().len(), 3);
     let fake = FakeGandi::start();
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         5,
@@ -280,7 +271,7 @@ fn retries_stop_after_three_tries() {
 #[test]
 fn a_500_is_not_retried() {
     let fake = FakeGandi::start();
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         1,
@@ -298,7 +289,7 @@ fn a_500_is_not_retried() {
 fn odd_bodies_are_unexpected_responses_with_an_excerpt() {
     let fake = FakeGandi::start();
     let skill = Skill::with_env_token(&fake, TOKEN_FULL);
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         1,
@@ -310,7 +301,7 @@ fn odd_bodies_are_unexpected_responses_with_an_excerpt() {
         err["details"]["excerpt"].as_str().unwrap().contains("<"),
         "{err}"
     );
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         1,
@@ -321,7 +312,7 @@ fn odd_bodies_are_unexpected_responses_with_an_excerpt() {
         .assert_error("api.unexpected_response", 1)
         .clone();
     assert_eq!(err["http_status"], 400);
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         1,
@@ -344,7 +335,7 @@ fn an_error_status_without_a_body_keeps_its_meaning() {
         (409, "api.conflict"),
         (400, "api.rejected"),
     ] {
-        fake.inject(fault(
+        fake.inject(Fault::on(
             "GET",
             "/v5/domain/domains/example.com",
             1,
@@ -396,7 +387,7 @@ fn a_server_that_does_not_speak_tls_is_a_tls_error() {
 #[test]
 fn a_stall_past_the_timeout_is_a_network_timeout() {
     let fake = FakeGandi::start();
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/organization/user-info",
         5,
@@ -416,7 +407,7 @@ fn a_stall_past_the_timeout_is_a_network_timeout() {
 #[test]
 fn a_dropped_connection_is_retried_for_reads() {
     let fake = FakeGandi::start();
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/organization/user-info",
         1,
@@ -427,7 +418,7 @@ fn a_dropped_connection_is_retried_for_reads() {
         .assert_ok();
     assert_eq!(fake.requests().len(), 2);
     fake.clear_requests();
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/organization/user-info",
         3,
@@ -509,7 +500,7 @@ fn debug_logs_go_to_stderr_without_the_secret() {
 #[test]
 fn gandi_validation_errors_are_kept_in_details() {
     let fake = FakeGandi::start();
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "PUT",
         "/v5/livedns/domains/example.com/records",
         1,

@@ -7,18 +7,9 @@ use serde_json::{json, Value};
 
 use crate::dns::{records, rrset, skill};
 use crate::fake::{FakeGandi, Fault, FaultKind, TOKEN_FULL};
-use crate::support::Skill;
+use crate::support::{writes, Skill};
 
 const SNAPSHOTS: &str = "POST /v5/livedns/domains/example.com/snapshots";
-
-/// The requests other than GETs, as "METHOD path".
-fn writes(fake: &FakeGandi) -> Vec<String> {
-    fake.requests()
-        .iter()
-        .filter(|r| r.method != "GET")
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect()
-}
 
 /// The JSON body of the one request with this method and path.
 fn body_of(fake: &FakeGandi, method: &str, path: &str) -> Value {

@@ -6,19 +6,11 @@
 
 use serde_json::{json, Value};
 
-use crate::fake::{FakeGandi, Recorded, CAFE_KEYTAG, PARTNER_ORG_ID, TOKEN_FULL, TOKEN_READONLY};
-use crate::support::Skill;
+use crate::fake::{FakeGandi, CAFE_KEYTAG, PARTNER_ORG_ID, TOKEN_FULL, TOKEN_READONLY};
+use crate::support::{write_requests, Skill};
 
 fn skill(fake: &FakeGandi) -> Skill {
     Skill::with_env_token(fake, TOKEN_FULL)
-}
-
-/// Every request that is not a GET.
-fn writes(fake: &FakeGandi) -> Vec<Recorded> {
-    fake.requests()
-        .into_iter()
-        .filter(|r| r.method != "GET")
-        .collect()
 }
 
 fn strings(v: &Value) -> Vec<String> {
@@ -65,7 +57,11 @@ fn nameservers_set_previews_current_and_new_and_changes_nothing() {
         .unwrap()
         .contains("ns1.example-dns.net"));
     // Only reads; Gandi unchanged.
-    assert!(writes(&fake).is_empty(), "{:?}", writes(&fake));
+    assert!(
+        write_requests(&fake).is_empty(),
+        "{:?}",
+        write_requests(&fake)
+    );
     assert!(fake
         .requests()
         .iter()
@@ -84,7 +80,7 @@ fn nameservers_set_confirmed_sends_exactly_one_put_with_the_new_list() {
         strings(&r["nameservers"]),
         ["ns1.example-dns.net", "ns2.example-dns.net"]
     );
-    let sent = writes(&fake);
+    let sent = write_requests(&fake);
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0].method, "PUT");
     assert_eq!(sent[0].path, "/v5/domain/domains/example.com/nameservers");
@@ -108,7 +104,11 @@ fn nameservers_changed_between_preview_and_yes_is_a_stale_plan_and_no_put() {
     });
     let err = run.assert_error("safety.stale_plan", 6);
     assert_eq!(err["details"]["reason"], "state_changed");
-    assert!(writes(&fake).is_empty(), "{:?}", writes(&fake));
+    assert!(
+        write_requests(&fake).is_empty(),
+        "{:?}",
+        write_requests(&fake)
+    );
     let now = fake.with_state(|s| s.domains["example.com"].nameservers.clone());
     assert_eq!(now, ["ns-1.gandi.net", "ns-2.gandi.net"]);
 }
@@ -122,7 +122,7 @@ fn nameservers_already_in_use_send_nothing_and_bad_names_send_no_request() {
     let r = run.assert_ok();
     assert_eq!(r["changed"], false);
     assert!(warnings(&run).contains("nothing was sent"));
-    assert!(writes(&fake).is_empty());
+    assert!(write_requests(&fake).is_empty());
 
     fake.clear_requests();
     let run = skill(&fake).run(
@@ -181,7 +181,7 @@ fn nameservers_set_warns_of_missing_glue_a_missing_zone_and_published_ds_records
     let w = warnings(&run);
     assert!(w.contains(&format!("keytag {CAFE_KEYTAG}")), "{w}");
     assert!(w.contains("DNSSEC"), "{w}");
-    assert!(writes(&fake).is_empty());
+    assert!(write_requests(&fake).is_empty());
 }
 
 #[test]
@@ -213,12 +213,12 @@ fn livedns_enable_previews_the_zone_to_serve_then_posts_once() {
     let w = warnings(&run);
     assert!(w.contains("LiveDNS has no zone for example.net yet"), "{w}");
     assert!(w.contains("ns1.example-dns.net"), "{w}");
-    assert!(writes(&fake).is_empty());
+    assert!(write_requests(&fake).is_empty());
 
     fake.clear_requests();
     let run = skill(&fake).confirm(req);
     assert_eq!(run.assert_ok()["changed"], true);
-    let sent = writes(&fake);
+    let sent = write_requests(&fake);
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(
         (sent[0].method.as_str(), sent[0].path.as_str()),
@@ -234,7 +234,7 @@ fn livedns_enable_previews_the_zone_to_serve_then_posts_once() {
     fake.clear_requests();
     let run = skill(&fake).run(r#"{"action":"domains.livedns.enable","domain":"example.com"}"#);
     assert_eq!(run.assert_ok()["changed"], false);
-    assert!(writes(&fake).is_empty());
+    assert!(write_requests(&fake).is_empty());
 }
 
 #[test]
@@ -268,7 +268,7 @@ fn unlock_previews_and_confirmed_sends_one_status_patch() {
     assert_eq!(p["locked_now"], true);
     assert_eq!(p["locked_after"], false);
     assert!(warnings(&run).contains("auth code"), "{}", warnings(&run));
-    assert!(writes(&fake).is_empty());
+    assert!(write_requests(&fake).is_empty());
 
     let run = skill(&fake).confirm(req);
     let r = run.assert_ok();
@@ -276,7 +276,7 @@ fn unlock_previews_and_confirmed_sends_one_status_patch() {
         (r["locked"].clone(), r["changed"].clone()),
         (json!(false), json!(true))
     );
-    let sent = writes(&fake);
+    let sent = write_requests(&fake);
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0].method, "PATCH");
     assert_eq!(sent[0].path, "/v5/domain/domains/example.com/status");
@@ -295,7 +295,11 @@ fn lock_on_a_locked_domain_sends_nothing_and_locks_an_unlocked_one_at_once() {
         (json!(true), json!(false))
     );
     assert!(warnings(&run).contains("already locked"));
-    assert!(writes(&fake).is_empty(), "{:?}", writes(&fake));
+    assert!(
+        write_requests(&fake).is_empty(),
+        "{:?}",
+        write_requests(&fake)
+    );
     assert_eq!(
         fake.requests()
             .iter()
@@ -308,7 +312,7 @@ fn lock_on_a_locked_domain_sends_nothing_and_locks_an_unlocked_one_at_once() {
     fake.clear_requests();
     let run = skill(&fake).run(r#"{"action":"domains.lock","domain":"oldsite.eu"}"#);
     assert_eq!(run.assert_ok()["changed"], true);
-    let sent = writes(&fake);
+    let sent = write_requests(&fake);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].path, "/v5/domain/domains/oldsite.eu/status");
     assert_eq!(sent[0].json(), json!({"clientTransferProhibited": true}));
@@ -319,7 +323,7 @@ fn lock_on_a_locked_domain_sends_nothing_and_locks_an_unlocked_one_at_once() {
     run.assert_ok();
     let run = skill(&fake).run(r#"{"action":"domains.unlock","domain":"acme-corp.com"}"#);
     assert_eq!(run.assert_ok()["changed"], false);
-    assert_eq!(writes(&fake).len(), 1);
+    assert_eq!(write_requests(&fake).len(), 1);
 }
 
 #[test]
@@ -332,7 +336,7 @@ fn a_token_without_domain_write_is_refused_before_any_change() {
         .as_str()
         .unwrap()
         .contains("Domain management (write)"));
-    assert!(writes(&fake).is_empty());
+    assert!(write_requests(&fake).is_empty());
 }
 
 #[test]
@@ -344,7 +348,7 @@ fn autorenew_uses_patch_and_keeps_what_is_already_so() {
     let r = run.assert_ok();
     assert_eq!(r["before"], json!({"enabled": false, "duration": 1}));
     assert_eq!(r["after"], json!({"enabled": true, "duration": 2}));
-    let sent = writes(&fake);
+    let sent = write_requests(&fake);
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0].method, "PATCH");
     assert_eq!(
@@ -364,12 +368,12 @@ fn autorenew_uses_patch_and_keeps_what_is_already_so() {
         .run(r#"{"action":"domains.autorenew.set","domain":"example.com","enabled":false}"#);
     run.assert_ok();
     assert!(warnings(&run).contains("expires on"), "{}", warnings(&run));
-    assert_eq!(writes(&fake)[0].json(), json!({"enabled": false}));
+    assert_eq!(write_requests(&fake)[0].json(), json!({"enabled": false}));
     fake.clear_requests();
     let run = skill(&fake)
         .run(r#"{"action":"domains.autorenew.set","domain":"example.com","enabled":false}"#);
     assert_eq!(run.assert_ok()["changed"], false);
-    assert!(writes(&fake).is_empty());
+    assert!(write_requests(&fake).is_empty());
 
     let run = skill(&fake).run(
         r#"{"action":"domains.autorenew.set","domain":"example.com","enabled":false,"duration":3}"#,
@@ -398,7 +402,7 @@ fn glue_list_set_and_delete() {
     );
     let r = run.assert_ok();
     assert!(r.get("before").is_none(), "{r}");
-    let sent = writes(&fake);
+    let sent = write_requests(&fake);
     assert_eq!(sent.len(), 1);
     assert_eq!(
         (sent[0].method.as_str(), sent[0].path.as_str()),
@@ -418,7 +422,7 @@ fn glue_list_set_and_delete() {
         strings(&run.assert_ok()["before"]),
         ["192.0.2.53", "2001:db8::53"]
     );
-    let sent = writes(&fake);
+    let sent = write_requests(&fake);
     assert_eq!(sent.len(), 1);
     assert_eq!(
         (sent[0].method.as_str(), sent[0].path.as_str()),
@@ -460,7 +464,7 @@ fn glue_list_set_and_delete() {
     );
     fake.clear_requests();
     skill(&fake).confirm(req).assert_ok();
-    let sent = writes(&fake);
+    let sent = write_requests(&fake);
     assert_eq!(sent.len(), 1);
     assert_eq!(
         (sent[0].method.as_str(), sent[0].path.as_str()),
@@ -490,7 +494,7 @@ fn glue_of_a_nameserver_in_use_is_not_deleted() {
         err["hint"].as_str().unwrap().contains("ns1.example.com"),
         "{err}"
     );
-    assert!(writes(&fake).is_empty());
+    assert!(write_requests(&fake).is_empty());
 }
 
 #[test]
@@ -523,10 +527,10 @@ fn dnssec_status_enable_and_disable() {
         "{w}"
     );
     assert!(w.contains(&format!("keytag {CAFE_KEYTAG}")), "{w}");
-    assert!(writes(&fake).is_empty());
+    assert!(write_requests(&fake).is_empty());
     let run = skill(&fake).confirm(req);
     assert_eq!(run.assert_ok()["state"], "deactivating");
-    let sent = writes(&fake);
+    let sent = write_requests(&fake);
     assert_eq!(sent.len(), 1);
     assert_eq!(
         (sent[0].method.as_str(), sent[0].path.as_str()),
@@ -541,7 +545,7 @@ fn dnssec_status_enable_and_disable() {
         (r["state_before"].clone(), r["state"].clone()),
         (json!("inactive"), json!("activating"))
     );
-    let sent = writes(&fake);
+    let sent = write_requests(&fake);
     assert_eq!(sent.len(), 1);
     assert_eq!(
         sent[0].path,
@@ -554,7 +558,7 @@ fn dnssec_status_enable_and_disable() {
         .as_str()
         .unwrap()
         .contains("domains.livedns.enable"));
-    assert!(writes(&fake).is_empty());
+    assert!(write_requests(&fake).is_empty());
 }
 
 #[test]
@@ -570,7 +574,7 @@ fn tags_set_puts_the_whole_list_and_shows_before_and_after() {
     assert_eq!(strings(&r["tags"]), ["prod", "client-a"]);
     assert_eq!(strings(&r["added"]), ["client-a"]);
     assert_eq!(strings(&r["removed"]), ["web"]);
-    let sent = writes(&fake);
+    let sent = write_requests(&fake);
     assert_eq!(sent.len(), 1);
     assert_eq!(
         (sent[0].method.as_str(), sent[0].path.as_str()),
@@ -599,7 +603,7 @@ fn webredirs_create_update_and_delete() {
         r#"{"action":"webredirs.create","domain":"example.com","host":"shop.example.com","url":"https://shop.example.org/"}"#,
     );
     run.assert_ok();
-    let sent = writes(&fake);
+    let sent = write_requests(&fake);
     assert_eq!(sent.len(), 1);
     assert_eq!(
         (sent[0].method.as_str(), sent[0].path.as_str()),
@@ -646,7 +650,7 @@ fn webredirs_create_update_and_delete() {
     );
     let err = run.assert_error("safety.refused", 6);
     assert!(err["hint"].as_str().unwrap().contains("dns.records.remove"));
-    assert!(writes(&fake).is_empty());
+    assert!(write_requests(&fake).is_empty());
 
     // Update: before and after previewed; only what changes is sent.
     let req = r#"{"action":"webredirs.update","domain":"example.com","host":"www.example.com","url":"https://www.example.org/new/","protocol":"https"}"#;
@@ -657,7 +661,7 @@ fn webredirs_create_update_and_delete() {
     assert_eq!(p["after"]["url"], "https://www.example.org/new/");
     fake.clear_requests();
     skill(&fake).confirm(req).assert_ok();
-    let sent = writes(&fake);
+    let sent = write_requests(&fake);
     assert_eq!(sent.len(), 1);
     assert_eq!(
         (sent[0].method.as_str(), sent[0].path.as_str()),
@@ -680,7 +684,7 @@ fn webredirs_create_update_and_delete() {
         "https://shop.example.org/"
     );
     skill(&fake).confirm(req).assert_ok();
-    let sent = writes(&fake);
+    let sent = write_requests(&fake);
     assert_eq!(sent.len(), 1);
     assert_eq!(
         (sent[0].method.as_str(), sent[0].path.as_str()),

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::fake::certificates::{CERT_MAIL_ID, CERT_OLD_ID, CERT_WWW_ID};
 use crate::fake::email::{MAILBOX_CEO_ID, MAILBOX_JDOE_ID};
 use crate::fake::{FakeGandi, Recorded, TokenSpec, COMPANY_ORG_ID, TOKEN_FULL, TOKEN_READONLY};
-use crate::support::Skill;
+use crate::support::{merged, Skill};
 
 const PASSWORD: &str = "Blue-Heron-4821!";
 
@@ -41,16 +41,6 @@ fn dry_runs(fake: &FakeGandi) -> Vec<Recorded> {
         .into_iter()
         .filter(|r| r.header("dry-run") == Some("1"))
         .collect()
-}
-
-fn merged(req: &Value, extra: Value) -> String {
-    let mut r = req.clone();
-    if let (Some(o), Some(e)) = (r.as_object_mut(), extra.as_object()) {
-        for (k, v) in e {
-            o.insert(k.clone(), v.clone());
-        }
-    }
-    r.to_string()
 }
 
 // ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use serde_json::Value;
 
 use crate::fake::{FakeGandi, Fault, FaultKind, TOKEN_FULL};
-use crate::support::Skill;
+use crate::support::{confirmed, writes, Skill};
 
 const WHOAMI: &str = r#"{"action":"account.whoami"}"#;
 
@@ -193,14 +193,7 @@ const RENEW: &str = r#"{"action":"token.renew"}"#;
 fn renew_confirmed(skill: &Skill) -> String {
     let preview = skill.run(RENEW);
     assert_eq!(preview.status(), "needs_confirmation", "{}", preview.stdout);
-    let mut req: Value = serde_json::from_str(RENEW).expect("JSON");
-    for (k, v) in preview.reply["confirm_with"]
-        .as_object()
-        .expect("confirm_with")
-    {
-        req[k] = v.clone();
-    }
-    req.to_string()
+    confirmed(RENEW, &preview)
 }
 
 /// The POSTs the fake received.
@@ -578,15 +571,6 @@ fn a_renewal_that_crashed_holding_the_lock_does_not_block_the_next() {
         std::fs::read_to_string(skill.config_dir().join("api_token.previous")).expect("previous"),
         format!("{TOKEN_FULL}\n")
     );
-}
-
-/// The requests other than GETs the fake received.
-fn writes(fake: &FakeGandi) -> Vec<String> {
-    fake.requests()
-        .iter()
-        .filter(|r| r.method != "GET")
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect()
 }
 
 fn example_com_records(fake: &FakeGandi) -> Vec<crate::fake::state::Rrset> {

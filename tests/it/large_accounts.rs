@@ -12,15 +12,6 @@ use crate::support::Skill;
 
 const LIST: &str = r#"{"action":"domains.list"}"#;
 
-fn fault(method: &str, path: &str, times: usize, kind: FaultKind) -> Fault {
-    Fault {
-        method: Some(method.into()),
-        path_prefix: path.into(),
-        times,
-        kind,
-    }
-}
-
 fn fake_with(domains: usize) -> FakeGandi {
     let mut state = State::seeded();
     state.add_domains(domains);
@@ -51,7 +42,7 @@ fn assert_stopped(run: &crate::support::Run, words: &str) {
 #[test]
 fn a_list_that_never_ends_stops_at_the_item_cap() {
     let fake = fake_with(0);
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         1000,
@@ -72,7 +63,7 @@ fn a_list_that_never_ends_stops_at_the_item_cap() {
 fn a_list_of_huge_items_stops_at_the_byte_cap() {
     let fake = fake_with(0);
     // 100 items of 10 KB a page: 1 MB a page, far under the item cap.
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         1000,
@@ -127,7 +118,7 @@ fn a_bad_list_cap_setting_is_a_config_error_and_sends_nothing() {
 fn a_link_cycle_over_two_or_three_pages_stops_before_reading_a_page_again() {
     for (cycle, asked) in [(2, vec!["1", "2"]), (3, vec!["1", "2", "3"])] {
         let fake = fake_with(1000);
-        fake.inject(fault(
+        fake.inject(Fault::on(
             "GET",
             "/v5/domain/domains",
             100,
@@ -143,7 +134,7 @@ fn a_link_cycle_over_two_or_three_pages_stops_before_reading_a_page_again() {
 fn a_next_link_on_the_last_page_is_not_followed_nor_fetched_ahead() {
     let fake = fake_with(250);
     // Every page links to the next one, the last (page 3 of 256) too.
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         100,
@@ -160,7 +151,7 @@ fn a_next_link_on_the_last_page_is_not_followed_nor_fetched_ahead() {
 #[test]
 fn a_link_to_page_zero_is_never_followed() {
     let fake = fake_with(1000);
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         100,
@@ -176,13 +167,18 @@ fn a_page_that_repeats_any_page_seen_before_is_a_loop() {
     let fake = fake_with(1000);
     // Pages 1 and 2 are served as asked; page 3 comes back as page 1 (not
     // the page just before it).
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         2,
         FaultKind::Stall { millis: 0 },
     ));
-    fake.inject(fault("GET", "/v5/domain/domains", 1, FaultKind::IgnorePage));
+    fake.inject(Fault::on(
+        "GET",
+        "/v5/domain/domains",
+        1,
+        FaultKind::IgnorePage,
+    ));
     let run = Skill::with_env_token(&fake, TOKEN_FULL).run(LIST);
     assert_stopped(&run, "same page");
     assert_eq!(pages_asked(&fake), ["1", "2", "3"]);
@@ -191,7 +187,7 @@ fn a_page_that_repeats_any_page_seen_before_is_a_loop() {
 #[test]
 fn a_count_of_a_trillion_stops_after_the_first_page() {
     let fake = fake_with(1000);
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         100,
@@ -218,7 +214,7 @@ fn a_count_of_a_trillion_stops_after_the_first_page() {
 #[test]
 fn a_body_over_the_cap_is_an_unexpected_response_with_its_status() {
     let fake = fake_with(0);
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         5,
@@ -239,7 +235,7 @@ fn a_body_over_the_cap_is_an_unexpected_response_with_its_status() {
 #[test]
 fn a_decompression_bomb_is_an_unexpected_response_with_its_status() {
     let fake = fake_with(0);
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         5,
@@ -271,7 +267,7 @@ fn a_decompression_bomb_is_an_unexpected_response_with_its_status() {
 #[test]
 fn headers_over_the_cap_are_an_unexpected_response_with_the_status_when_known() {
     let fake = fake_with(0);
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         5,
@@ -290,7 +286,7 @@ fn headers_over_the_cap_are_an_unexpected_response_with_the_status_when_known() 
     // answer is still not a network failure.
     fake.clear_faults();
     fake.clear_requests();
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         5,
@@ -305,7 +301,7 @@ fn headers_over_the_cap_are_an_unexpected_response_with_the_status_when_known() 
 #[test]
 fn an_oversized_answer_to_a_write_says_the_change_may_have_been_made() {
     let fake = FakeGandi::start();
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "POST",
         "/v5/livedns/domains/example.com/records",
         1,
@@ -723,7 +719,7 @@ fn a_secret_with_json_escaped_characters_is_still_redacted() {
     let mut state = State::seeded();
     state.add_token(token, TokenSpec::bearer("odd", &ALL_SCOPES, 86_400 * 30));
     let fake = FakeGandi::start_with(state);
-    fake.inject(fault(
+    fake.inject(Fault::on(
         "GET",
         "/v5/domain/domains",
         1,

@@ -8,33 +8,13 @@ use serde_json::{json, Value};
 
 use crate::fake::state::{Rrset as FakeRrset, Zone};
 use crate::fake::{FakeGandi, TOKEN_FULL, TOKEN_READONLY};
-use crate::support::{set_mode, Run, Skill};
+use crate::support::{confirmed, set_mode, writes, Skill};
 
 const REMOVE: &str =
     r#"{"action":"dns.records.remove","domain":"example.com","name":"blog","type":"A"}"#;
 
 fn skill(fake: &FakeGandi) -> Skill {
     Skill::with_env_token(fake, TOKEN_FULL)
-}
-
-fn confirm_with(request: &str, preview: &Run) -> String {
-    let mut req: Value = serde_json::from_str(request).expect("JSON");
-    for (k, v) in preview.reply["confirm_with"]
-        .as_object()
-        .expect("confirm_with")
-    {
-        req[k] = v.clone();
-    }
-    req.to_string()
-}
-
-/// The requests that change something.
-fn writes(fake: &FakeGandi) -> Vec<String> {
-    fake.requests()
-        .iter()
-        .filter(|r| r.method != "GET")
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect()
 }
 
 fn blog_exists(fake: &FakeGandi) -> bool {
@@ -52,7 +32,7 @@ fn a_plan_confirms_once() {
         .expect("plan");
     assert!(plan.starts_with("p1."), "{plan}");
     assert_eq!(preview.reply["preview"]["plan"], plan);
-    let confirmed = confirm_with(REMOVE, &preview);
+    let confirmed = confirmed(REMOVE, &preview);
     s.run(&confirmed).assert_ok();
     assert!(!blog_exists(&fake));
     // The same yes again: the rrset is gone, nothing more is written.
@@ -79,7 +59,7 @@ fn an_edit_made_elsewhere_between_preview_and_yes_is_refused() {
         }
     });
     fake.clear_requests();
-    let run = s.run(&confirm_with(REMOVE, &preview));
+    let run = s.run(&confirmed(REMOVE, &preview));
     let err = run.assert_error("safety.stale_plan", 6);
     assert_eq!(err["details"]["reason"], "state_changed");
     assert!(writes(&fake).is_empty(), "{:?}", writes(&fake));
@@ -107,7 +87,7 @@ fn a_whole_zone_plan_binds_the_whole_zone() {
     });
     fake.clear_requests();
     let err = s
-        .run(&confirm_with(&apply, &preview))
+        .run(&confirmed(&apply, &preview))
         .assert_error("safety.stale_plan", 6)
         .clone();
     assert_eq!(err["details"]["reason"], "state_changed");
@@ -172,7 +152,7 @@ fn a_plan_older_than_30_minutes_is_refused() {
     // Reuse the same HOME: the plan key is the same one.
     let later = later.env("HOME", &s.home().display().to_string());
     let err = later
-        .run(&confirm_with(REMOVE, &preview))
+        .run(&confirmed(REMOVE, &preview))
         .assert_error("safety.stale_plan", 6)
         .clone();
     assert_eq!(err["details"]["reason"], "expired");
@@ -181,7 +161,7 @@ fn a_plan_older_than_30_minutes_is_refused() {
     let soon = skill(&fake)
         .env("GANDI_SKILL_TEST_NOW", &(now + 20 * 60).to_string())
         .env("HOME", &s.home().display().to_string());
-    soon.run(&confirm_with(REMOVE, &preview)).assert_ok();
+    soon.run(&confirmed(REMOVE, &preview)).assert_ok();
 }
 
 #[test]

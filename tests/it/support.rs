@@ -1,7 +1,9 @@
 //! Test support: runs the real binary in a sandboxed environment (temp HOME,
 //! no proxy variables, URLs pointing at the fake), checks the invariants
 //! every reply must hold (one JSON line, schema-valid, empty stderr, no
-//! secret anywhere), and hands back the parsed reply.
+//! secret anywhere), and hands back the parsed reply; and the helpers many
+//! test files share: a request confirmed with a preview's `confirm_with`, a
+//! request with fields added, and the fake's requests that are not reads.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,7 +12,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::fake::FakeGandi;
+use crate::fake::{FakeGandi, Recorded};
 
 /// What one run of the binary produced.
 #[derive(Debug)]
@@ -157,10 +159,7 @@ impl Skill {
             "preview.plan is the plan to confirm with"
         );
         between(&preview);
-        for (k, v) in with {
-            req[k] = v;
-        }
-        self.run_any(&req.to_string())
+        self.run_any(&confirmed(&req.to_string(), &preview))
     }
 
     /// As the single argument, or on stdin when too large for one (the OS
@@ -222,6 +221,47 @@ impl Skill {
             reply,
         }
     }
+}
+
+/// `request` as the user's yes sends it: with the fields of the preview's
+/// `confirm_with` (the plan, `confirm`).
+#[track_caller]
+pub fn confirmed(request: &str, preview: &Run) -> String {
+    let mut req: Value = serde_json::from_str(request).expect("request is JSON");
+    for (k, v) in preview.reply["confirm_with"]
+        .as_object()
+        .expect("confirm_with")
+    {
+        req[k] = v.clone();
+    }
+    req.to_string()
+}
+
+/// `req` with the fields of `extra` added (or replaced), as request text.
+pub fn merged(req: &Value, extra: Value) -> String {
+    let mut r = req.clone();
+    if let (Some(o), Some(e)) = (r.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            o.insert(k.clone(), v.clone());
+        }
+    }
+    r.to_string()
+}
+
+/// Every request the fake received that is not a GET.
+pub fn write_requests(fake: &FakeGandi) -> Vec<Recorded> {
+    fake.requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .collect()
+}
+
+/// The same, as "METHOD path".
+pub fn writes(fake: &FakeGandi) -> Vec<String> {
+    write_requests(fake)
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
 }
 
 #[cfg(unix)]

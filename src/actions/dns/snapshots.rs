@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ureq::http::Method;
 
-use super::write::{self, DnsChangeResult, DnsPreview, DnsWrite, Scope};
+use super::write::{self, DnsChangeResult, DnsPreview, DnsWrite, Scope, ZONE_ROUTES};
 use super::{live_zone, rrsets, snapshot_path};
 use crate::actions::common::{check_id, ListParams};
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
@@ -278,29 +278,14 @@ impl Action for Restore {
     const NAME: &'static str = "dns.snapshots.restore";
     const CLASS: Class = Class::Destructive;
     const PERMISSION: Permission = Permission::DnsWrite;
+    // The snapshot read, then a whole-zone change.
     const ROUTES: &'static [Route] = &[
         DETAIL_ROUTE,
-        Route::get("/v5/livedns/domains/{domain}/records", Permission::DnsRead),
-        Route::write(
-            "POST",
-            "/v5/livedns/domains/{domain}/snapshots",
-            Permission::DnsWrite,
-        ),
-        Route::write(
-            "PUT",
-            "/v5/livedns/domains/{domain}/records",
-            Permission::DnsWrite,
-        ),
-        Route::write(
-            "PUT",
-            "/v5/livedns/domains/{domain}/records/{name}",
-            Permission::DnsWrite,
-        ),
-        Route::write(
-            "DELETE",
-            "/v5/livedns/domains/{domain}/records/{name}",
-            Permission::DnsWrite,
-        ),
+        ZONE_ROUTES[0],
+        ZONE_ROUTES[1],
+        ZONE_ROUTES[2],
+        ZONE_ROUTES[3],
+        ZONE_ROUTES[4],
     ];
     const SUMMARY: &'static str =
         "Puts a snapshot's records back (after snapshotting the current zone), previewing the diff.";

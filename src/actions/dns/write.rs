@@ -9,13 +9,40 @@ use serde_json::Value;
 use ureq::http::Method;
 
 use super::{records_path, refuse_second_mail_policy, snapshot_path};
-use crate::catalog::{Action, Planned, Reads, Step, Writes};
+use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
 use crate::client::Body;
 use crate::dns::diff::{Change, Mode, Plan, Summary};
 use crate::dns::{self, Rrset};
 use crate::error::{ErrorCode, SkillError, SkillResult};
 use crate::gandi::livedns::SnapshotCreated;
 use crate::safety::plan::StateDigest;
+
+/// Every request of a whole-zone change (dns.zone.apply and import,
+/// dns.snapshots.restore): the zone read, the undo snapshot, and the one
+/// write (the whole zone, or one name's rrsets put or deleted).
+pub(super) const ZONE_ROUTES: &[Route] = &[
+    Route::get("/v5/livedns/domains/{domain}/records", Permission::DnsRead),
+    Route::write(
+        "POST",
+        "/v5/livedns/domains/{domain}/snapshots",
+        Permission::DnsWrite,
+    ),
+    Route::write(
+        "PUT",
+        "/v5/livedns/domains/{domain}/records",
+        Permission::DnsWrite,
+    ),
+    Route::write(
+        "PUT",
+        "/v5/livedns/domains/{domain}/records/{name}",
+        Permission::DnsWrite,
+    ),
+    Route::write(
+        "DELETE",
+        "/v5/livedns/domains/{domain}/records/{name}",
+        Permission::DnsWrite,
+    ),
+];
 
 /// A DNS change as previewed.
 #[derive(Serialize, JsonSchema)]

@@ -5,37 +5,13 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::write::{self, DnsChangeResult, DnsPreview, DnsWrite, Scope};
+use super::write::{self, DnsChangeResult, DnsPreview, DnsWrite, Scope, ZONE_ROUTES};
 use super::{live_zone, records_path, refuse_new_dotless_targets, rename_field};
 use crate::catalog::{Action, Permission, Reads, Route, Step, Writes};
 use crate::dns::diff::Mode;
 use crate::dns::{self, Rrset};
 use crate::error::{ErrorCode, SkillError, SkillResult};
 use crate::safety::Class;
-
-const ZONE_ROUTES: &[Route] = &[
-    Route::get("/v5/livedns/domains/{domain}/records", Permission::DnsRead),
-    Route::write(
-        "POST",
-        "/v5/livedns/domains/{domain}/snapshots",
-        Permission::DnsWrite,
-    ),
-    Route::write(
-        "PUT",
-        "/v5/livedns/domains/{domain}/records",
-        Permission::DnsWrite,
-    ),
-    Route::write(
-        "PUT",
-        "/v5/livedns/domains/{domain}/records/{name}",
-        Permission::DnsWrite,
-    ),
-    Route::write(
-        "DELETE",
-        "/v5/livedns/domains/{domain}/records/{name}",
-        Permission::DnsWrite,
-    ),
-];
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::actions::common::{unicode, ListParams};
+use crate::actions::common::{unicode_if_different, ListParams};
 use crate::catalog::{Action, Permission, Reads, Route, Step};
 use crate::error::SkillResult;
 use crate::gandi::livedns::ZoneItem;
@@ -41,7 +41,7 @@ impl Action for List {
 
     fn plan(cx: &mut Reads, p: ZonesListParams) -> SkillResult<Step<Self>> {
         let listing = cx.list_map("livedns/domains", &[], p.paging()?, |z: ZoneItem| Zone {
-            fqdn_unicode: Some(unicode(&z.fqdn)).filter(|u| *u != z.fqdn),
+            fqdn_unicode: unicode_if_different(&z.fqdn),
             fqdn: z.fqdn,
         })?;
         cx.listed(listing.total_count, listing.pages_fetched);

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use ureq::http::Method;
 
-use super::settings::{message_of, DomainName, DETAIL_ROUTE};
+use super::settings::{DomainName, DETAIL_ROUTE};
+use crate::actions::common::message_of;
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
 use crate::client::Body;
 use crate::error::{SkillError, SkillResult};

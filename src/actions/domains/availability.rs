@@ -6,8 +6,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::pricing::{self, Pacer, Price, MAX_YEARS};
-use crate::actions::common::ListParams;
+use super::pricing::{self, Pacer, MAX_YEARS};
+use crate::actions::billing::Price;
+use crate::actions::common::{unicode_if_different, ListParams};
 use crate::catalog::{Action, Permission, Reads, Route, Step};
 use crate::error::{SkillError, SkillResult};
 use crate::gandi::domain_orders::Tld;
@@ -92,7 +93,7 @@ impl Action for Check {
             let check = pricing::check(cx, &mut pacer, &fqdn, &["create", "renew", "transfer"])?;
             let create = pricing::quote(&check, "create", duration);
             out.push(CheckedName {
-                fqdn_unicode: pricing::unicode_if_different(&fqdn),
+                fqdn_unicode: unicode_if_different(&fqdn),
                 available: pricing::available(&check),
                 status: pricing::status(&check),
                 premium: create.as_ref().is_some_and(|q| q.premium),
@@ -245,7 +246,7 @@ impl Action for Suggest {
                 continue;
             };
             suggestions.push(Suggestion {
-                fqdn_unicode: pricing::unicode_if_different(&fqdn),
+                fqdn_unicode: unicode_if_different(&fqdn),
                 premium: create.premium,
                 price: create.price,
                 renew: pricing::quote(&check, "renew", duration).map(|q| q.price),

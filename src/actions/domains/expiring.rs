@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::pricing::{self, Pacer, Price};
+use super::pricing::{self, Pacer};
+use crate::actions::billing::Price;
 use crate::actions::common::ListParams;
 use crate::catalog::{Action, Permission, Reads, Route, Step};
 use crate::error::{SkillError, SkillResult};

@@ -11,10 +11,8 @@ use serde_json::json;
 use ureq::http::Method;
 
 use super::nameservers::glue_fqdn;
-use super::settings::{
-    message_of, unicode_if_different, DomainName, HOSTS_ROUTE, NAMESERVERS_ROUTE,
-};
-use crate::actions::common::ListParams;
+use super::settings::{DomainName, HOSTS_ROUTE, NAMESERVERS_ROUTE};
+use crate::actions::common::{message_of, unicode_if_different, ListParams};
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
 use crate::client::{encode, Body, Paging};
 use crate::error::{ErrorCode, SkillError, SkillResult};

@@ -8,8 +8,9 @@ use serde::Serialize;
 use serde_json::json;
 use ureq::http::Method;
 
-use super::settings::{message_of, DomainName, DETAIL_ROUTE};
+use super::settings::{DomainName, DETAIL_ROUTE};
 use super::DomainParams;
+use crate::actions::common::message_of;
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
 use crate::client::Body;
 use crate::error::{ErrorCode, SkillError, SkillResult};

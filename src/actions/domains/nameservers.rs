@@ -12,12 +12,13 @@ use serde_json::json;
 use ureq::http::Method;
 
 use super::settings::{
-    dns_status, ds_keys, host_names, keytags, livedns_zone, message_of, same_hosts, served_by,
-    DomainName, DsKey, DNSKEYS_ROUTE, HOSTS_ROUTE, LIVEDNS_ROUTE, NAMESERVERS_ROUTE, ZONE_ROUTE,
+    dns_status, ds_keys, host_names, keytags, livedns_zone, same_hosts, served_by, DomainName,
+    DsKey, DNSKEYS_ROUTE, HOSTS_ROUTE, LIVEDNS_ROUTE, NAMESERVERS_ROUTE, ZONE_ROUTE,
 };
 use super::DomainParams;
+use crate::actions::common::message_of;
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
-use crate::client::{Body, Paging};
+use crate::client::{Answer, Body, Paging};
 use crate::dns::Rrset;
 use crate::error::SkillResult;
 use crate::gandi::domain::{GlueHost, LiveDnsStatus};
@@ -347,6 +348,53 @@ fn digest(e: &Effects) -> StateDigest {
     })
 }
 
+/// The plan of a move from `current` to `new` nameservers (`enabling`:
+/// the move to LiveDNS): its effects previewed, bound to all they read.
+fn planned<A>(
+    cx: &mut Reads,
+    name: DomainName,
+    status: &LiveDnsStatus,
+    current: Vec<String>,
+    new: Vec<String>,
+    enabling: bool,
+    message: String,
+) -> SkillResult<Step<A>>
+where
+    A: Action<Preview = NameserversPreview, Pending = NameserversChange>,
+{
+    let e = effects(
+        cx,
+        name.clone(),
+        status,
+        current.clone(),
+        new.clone(),
+        enabling,
+    )?;
+    let state = digest(&e);
+    let domain = name.domain.clone();
+    let change = NameserversChange {
+        name,
+        before: current,
+        new,
+    };
+    Ok(Step::Change(
+        Planned::new(message, e.preview, state, change).touching(&domain),
+    ))
+}
+
+impl NameserversChange {
+    /// What the change did, once Gandi accepted it.
+    fn done(self, answer: &Answer) -> NameserversChanged {
+        NameserversChanged {
+            name: self.name,
+            changed: true,
+            before: self.before,
+            nameservers: self.new,
+            message: message_of(answer),
+        }
+    }
+}
+
 fn unchanged(name: DomainName, current: Vec<String>) -> NameserversChanged {
     NameserversChanged {
         name,
@@ -395,35 +443,13 @@ impl Action for Set {
             return Ok(Step::Done(unchanged(name, current)));
         }
         let status = dns_status(cx, &name)?;
-        let e = effects(
-            cx,
-            name.clone(),
-            &status,
-            current.clone(),
-            new.clone(),
-            false,
-        )?;
-        let state = digest(&e);
         let message = format!(
             "This points {} at {} (now {}).",
             name.shown(),
             new.join(", "),
             current.join(", ")
         );
-        let domain = name.domain.clone();
-        Ok(Step::Change(
-            Planned::new(
-                message,
-                e.preview,
-                state,
-                NameserversChange {
-                    name,
-                    before: current,
-                    new,
-                },
-            )
-            .touching(&domain),
-        ))
+        planned(cx, name, &status, current, new, false, message)
     }
 
     fn apply(cx: &mut Writes, c: NameserversChange) -> SkillResult<NameserversChanged> {
@@ -434,13 +460,7 @@ impl Action for Set {
             Body::Json(&body),
             &[],
         )?;
-        Ok(NameserversChanged {
-            name: c.name,
-            changed: true,
-            before: c.before,
-            nameservers: c.new,
-            message: message_of(&answer),
-        })
+        Ok(c.done(&answer))
     }
 }
 
@@ -482,45 +502,17 @@ impl Action for EnableLiveDns {
             return Ok(Step::Done(unchanged(name, current)));
         }
         let new = status.nameservers.clone();
-        let e = effects(
-            cx,
-            name.clone(),
-            &status,
-            current.clone(),
-            new.clone(),
-            true,
-        )?;
-        let state = digest(&e);
         let message = format!(
             "This moves {} to LiveDNS: its nameservers become {} (now {}), and the LiveDNS zone is served instead of the current one.",
             name.shown(),
             if new.is_empty() { "Gandi's LiveDNS nameservers".to_string() } else { new.join(", ") },
             current.join(", ")
         );
-        let domain = name.domain.clone();
-        Ok(Step::Change(
-            Planned::new(
-                message,
-                e.preview,
-                state,
-                NameserversChange {
-                    name,
-                    before: current,
-                    new,
-                },
-            )
-            .touching(&domain),
-        ))
+        planned(cx, name, &status, current, new, true, message)
     }
 
     fn apply(cx: &mut Writes, c: NameserversChange) -> SkillResult<NameserversChanged> {
         let answer = cx.send(Method::POST, &c.name.path("/livedns"), Body::None, &[])?;
-        Ok(NameserversChanged {
-            name: c.name,
-            changed: true,
-            before: c.before,
-            nameservers: c.new,
-            message: message_of(&answer),
-        })
+        Ok(c.done(&answer))
     }
 }

@@ -12,14 +12,16 @@ use serde_json::{json, Value};
 use ureq::http::Method;
 
 use super::contact::{self, Contact, ContactSource};
-use super::pricing::{self, Pacer, Price, Quote, MAX_RENEW_YEARS, MAX_YEARS};
+use super::pricing::{self, Pacer, Quote, MAX_RENEW_YEARS, MAX_YEARS};
 use super::renewal::{self, add_years};
+use crate::actions::billing::Price;
+use crate::actions::common::{message_of, unicode_if_different};
 use crate::auth::{Scheme, Token};
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
 use crate::client::{encode, Answer, Body};
 use crate::error::{ErrorCode, SkillError, SkillResult};
 use crate::gandi::domain_orders::TransferAvailability;
-use crate::gandi::{DryRunVerdict, Message};
+use crate::gandi::DryRunVerdict;
 use crate::safety::plan::StateDigest;
 use crate::safety::Class;
 
@@ -96,7 +98,7 @@ impl GandiAnswer {
         GandiAnswer {
             status: a.status,
             // The order is placed: an odd body must not turn it into an error.
-            message: a.json_or_default::<Message>().ok().and_then(|m| m.message),
+            message: message_of(a),
             location: a.location().map(str::to_string),
         }
     }
@@ -148,8 +150,33 @@ fn sentence_of(verdict: &DryRunVerdict) -> Option<String> {
     ))
 }
 
-fn taxes_words(p: &Price) -> &'static str {
-    if p.taxes_included {
+/// Gandi's own verdict on an order (sent with `Dry-Run: 1`); a refusal is a
+/// warning beside the quote.
+fn order_dry_run(cx: &mut Reads, path: &str, body: &Value) -> SkillResult<DryRunVerdict> {
+    let verdict = cx.dry_run(Method::POST, path, body)?;
+    if let Some(w) = sentence_of(&verdict) {
+        cx.warn(w);
+    }
+    Ok(verdict)
+}
+
+/// Places one order: `body` POSTed once to `path`. A failure says whether
+/// `what` may have been placed all the same and how to check `fqdn`.
+fn place(
+    cx: &mut Writes,
+    path: &str,
+    body: &Value,
+    what: &str,
+    fqdn: &str,
+) -> SkillResult<GandiAnswer> {
+    let answer = cx
+        .send(Method::POST, path, Body::Json(body), &[])
+        .map_err(|e| order_failed(e, what, &domains_get(fqdn)))?;
+    Ok(GandiAnswer::of(&answer))
+}
+
+fn taxes_words(taxes_included: bool) -> &'static str {
+    if taxes_included {
         "taxes included"
     } else {
         "before taxes"
@@ -264,10 +291,7 @@ impl Action for Register {
                 .unwrap_or(quote.price.amount));
             body["currency"] = json!(quote.price.currency);
         }
-        let dry_run = cx.dry_run(Method::POST, "domain/domains", &body)?;
-        if let Some(w) = sentence_of(&dry_run) {
-            cx.warn(w);
-        }
+        let dry_run = order_dry_run(cx, "domain/domains", &body)?;
         let billed = billed(cx);
         let price = &quote.price;
         let message = format!(
@@ -275,7 +299,7 @@ impl Action for Register {
             crate::actions::common::unicode(&fqdn),
             price.amount,
             price.currency,
-            taxes_words(price),
+            taxes_words(price.taxes_included),
             if quote.premium {
                 ", a premium price"
             } else {
@@ -294,7 +318,7 @@ impl Action for Register {
         ));
         let preview = RegisterQuote {
             fqdn: fqdn.clone(),
-            fqdn_unicode: pricing::unicode_if_different(&fqdn),
+            fqdn_unicode: unicode_if_different(&fqdn),
             duration,
             price: price.clone(),
             premium: quote.premium,
@@ -319,17 +343,15 @@ impl Action for Register {
     }
 
     fn apply(cx: &mut Writes, o: RegisterOrder) -> SkillResult<Registered> {
+        let gandi = place(cx, "domain/domains", &o.body, "the registration", &o.fqdn)?;
         let check_with = domains_get(&o.fqdn);
-        let answer = cx
-            .send(Method::POST, "domain/domains", Body::Json(&o.body), &[])
-            .map_err(|e| order_failed(e, "the registration", &check_with))?;
         Ok(Registered {
-            fqdn_unicode: pricing::unicode_if_different(&o.fqdn),
+            fqdn_unicode: unicode_if_different(&o.fqdn),
             duration: o.duration,
             price: o.quote.price,
             premium: o.quote.premium,
             billed: o.billed,
-            gandi: GandiAnswer::of(&answer),
+            gandi,
             follow_up: format!(
                 "Gandi creates the domain in the background (GET /v5/domain/domains/{}/createstatus follows it); {check_with} shows it once created, usually within minutes (until then it answers not found)",
                 o.fqdn
@@ -485,7 +507,7 @@ impl Action for Renew {
                 crate::actions::common::unicode(&one.fqdn),
                 one.price.amount,
                 one.price.currency,
-                taxes_words(&one.price),
+                taxes_words(one.price.taxes_included),
                 if one.premium { ", a premium price" } else { "" },
                 one.new_expires_at.as_deref().unwrap_or("(unknown)")
             ),
@@ -494,7 +516,7 @@ impl Action for Renew {
                 many.len(),
                 total.amount,
                 total.currency,
-                if total.taxes_included { "taxes included" } else { "before taxes" }
+                taxes_words(total.taxes_included)
             ),
         };
         // The plan binds every line's price, currency, duration, premium flag
@@ -543,18 +565,17 @@ impl Action for Renew {
         for (i, line) in o.lines.iter().enumerate() {
             let path = format!("domain/domains/{}/renew", encode(&line.fqdn));
             let body = json!({"duration": line.duration});
-            match cx.send(Method::POST, &path, Body::Json(&body), &[]) {
-                Ok(answer) => done.push(RenewedLine {
+            match place(cx, &path, &body, "this renewal", &line.fqdn) {
+                Ok(gandi) => done.push(RenewedLine {
                     fqdn: line.fqdn.clone(),
                     fqdn_unicode: line.fqdn_unicode.clone(),
                     duration: line.duration,
                     price: line.price.clone(),
                     expires_at: line.expires_at.clone(),
                     new_expires_at: line.new_expires_at.clone(),
-                    gandi: GandiAnswer::of(&answer),
+                    gandi,
                 }),
                 Err(e) => {
-                    let e = order_failed(e, "this renewal", &domains_get(&line.fqdn));
                     if o.lines.len() == 1 {
                         return Err(e);
                     }
@@ -666,7 +687,7 @@ fn renew_line(
     let dry_run = cx.dry_run(Method::POST, &path, &json!({"duration": duration}))?;
     Ok(RenewLine {
         fqdn: fqdn.to_string(),
-        fqdn_unicode: pricing::unicode_if_different(fqdn),
+        fqdn_unicode: unicode_if_different(fqdn),
         duration,
         price: quote.price,
         premium: quote.premium,
@@ -880,10 +901,7 @@ impl Action for Transfer {
         let check = pricing::check(cx, &mut Pacer::new(), &fqdn, &["transfer"])?;
         let quote = pricing::order_quote(&check, "transfer", &fqdn, duration)?;
         let body = json!({"fqdn": fqdn, "owner": owner, "authinfo": code, "duration": duration});
-        let dry_run = cx.dry_run(Method::POST, "domain/transferin", &body)?;
-        if let Some(w) = sentence_of(&dry_run) {
-            cx.warn(w);
-        }
+        let dry_run = order_dry_run(cx, "domain/transferin", &body)?;
         let billed = billed(cx);
         let price = quote.price.clone();
         let message = format!(
@@ -891,7 +909,7 @@ impl Action for Transfer {
             crate::actions::common::unicode(&fqdn),
             price.amount,
             price.currency,
-            taxes_words(&price),
+            taxes_words(price.taxes_included),
             owner.given,
             owner.family
         );
@@ -906,7 +924,7 @@ impl Action for Transfer {
         ));
         let preview = TransferQuote {
             fqdn: fqdn.clone(),
-            fqdn_unicode: pricing::unicode_if_different(&fqdn),
+            fqdn_unicode: unicode_if_different(&fqdn),
             duration,
             price: price.clone(),
             premium: quote.premium,
@@ -931,16 +949,14 @@ impl Action for Transfer {
     }
 
     fn apply(cx: &mut Writes, o: TransferOrder) -> SkillResult<Transferred> {
+        let gandi = place(cx, "domain/transferin", &o.body, "the transfer", &o.fqdn)?;
         let check_with = domains_get(&o.fqdn);
-        let answer = cx
-            .send(Method::POST, "domain/transferin", Body::Json(&o.body), &[])
-            .map_err(|e| order_failed(e, "the transfer", &check_with))?;
         Ok(Transferred {
-            fqdn_unicode: pricing::unicode_if_different(&o.fqdn),
+            fqdn_unicode: unicode_if_different(&o.fqdn),
             duration: o.duration,
             price: o.price,
             billed: o.billed,
-            gandi: GandiAnswer::of(&answer),
+            gandi,
             follow_up: format!(
                 "a transfer takes days (the current registrar or the owner may have to approve it); Gandi follows it at GET /v5/domain/transferin/{}, and {check_with} shows the domain once it has arrived",
                 o.fqdn

@@ -4,33 +4,17 @@
 
 use std::time::{Duration, Instant};
 
-use schemars::JsonSchema;
-use serde::Serialize;
 use serde_json::Value;
 
+use crate::actions::billing::Price;
 use crate::catalog::Reads;
 use crate::error::{ErrorCode, SkillError, SkillResult};
-use crate::gandi::domain_orders::{Check, PriceEntry, Product};
+use crate::gandi::price::{PriceLine, PriceList, Product};
 
 /// The longest registration (or transfer) Gandi sells, in years.
 pub const MAX_YEARS: u32 = 10;
 /// The longest renewal Gandi accepts in one order, in years.
 pub const MAX_RENEW_YEARS: u32 = 9;
-
-/// A price (contract §2): the total for the whole duration.
-#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
-pub struct Price {
-    /// The total for the whole duration, taxes included when `taxes_included`.
-    pub amount: f64,
-    /// The same total before taxes, when Gandi gives it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount_before_taxes: Option<f64>,
-    pub currency: String,
-    pub taxes_included: bool,
-    pub duration: u32,
-    /// `y`: years.
-    pub duration_unit: String,
-}
 
 /// A price read from Gandi's grid, and whether it is a premium name's.
 #[derive(Clone, Debug)]
@@ -79,7 +63,7 @@ pub fn check(
     pacer: &mut Pacer,
     fqdn: &str,
     processes: &[&str],
-) -> SkillResult<Check> {
+) -> SkillResult<PriceList> {
     let mut query: Vec<(&str, String)> = vec![("name", fqdn.to_string())];
     query.extend(processes.iter().map(|p| ("processes", p.to_string())));
     pacer.pace();
@@ -87,7 +71,7 @@ pub fn check(
 }
 
 /// The product of one process in a check answer.
-pub fn product<'a>(check: &'a Check, process: &str) -> Option<&'a Product> {
+pub fn product<'a>(check: &'a PriceList, process: &str) -> Option<&'a Product> {
     check
         .products
         .iter()
@@ -95,19 +79,19 @@ pub fn product<'a>(check: &'a Check, process: &str) -> Option<&'a Product> {
 }
 
 /// Whether Gandi says the name can be registered now.
-pub fn available(check: &Check) -> bool {
+pub fn available(check: &PriceList) -> bool {
     status(check).as_deref() == Some("available")
 }
 
 /// The name's status (`available`, `unavailable`, ...), from its `create`
 /// product when there is one.
-pub fn status(check: &Check) -> Option<String> {
+pub fn status(check: &PriceList) -> Option<String> {
     product(check, "create")
         .or_else(|| check.products.first())
         .and_then(|p| p.status.clone())
 }
 
-fn covers(entry: &PriceEntry, duration: u32) -> bool {
+fn covers(entry: &PriceLine, duration: u32) -> bool {
     let unit_ok = entry
         .duration_unit
         .as_deref()
@@ -117,17 +101,13 @@ fn covers(entry: &PriceEntry, duration: u32) -> bool {
         && duration <= entry.max_duration.unwrap_or(u32::MAX)
 }
 
-fn cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
 /// The price of `process` for `duration` years. A grid line holds the price
 /// of one year for the durations it covers (Gandi's `min_duration` ..
 /// `max_duration`); when a premium line covers it too, that is the price.
-pub fn quote(check: &Check, process: &str, duration: u32) -> Option<Quote> {
+pub fn quote(check: &PriceList, process: &str, duration: u32) -> Option<Quote> {
     let currency = check.currency.clone()?;
     let product = product(check, process)?;
-    let matching: Vec<&PriceEntry> = product
+    let matching: Vec<&PriceLine> = product
         .prices
         .iter()
         .filter(|e| covers(e, duration))
@@ -136,28 +116,14 @@ pub fn quote(check: &Check, process: &str, duration: u32) -> Option<Quote> {
         .iter()
         .find(|e| e.kind.as_deref() == Some("premium"))
         .or(matching.first())?;
-    let years = f64::from(duration);
-    let before = entry.price_before_taxes.map(|b| cents(b * years));
-    let (amount, taxes_included) = match (entry.price_after_taxes, before) {
-        (Some(after), _) => (cents(after * years), true),
-        (None, Some(before)) => (before, false),
-        (None, None) => return None,
-    };
     Some(Quote {
-        price: Price {
-            amount,
-            amount_before_taxes: before,
-            currency,
-            taxes_included,
-            duration,
-            duration_unit: "y".into(),
-        },
+        price: Price::of(entry, duration, &currency, "y")?,
         premium: entry.kind.as_deref() == Some("premium"),
     })
 }
 
 /// The durations Gandi prices for `process` (the union of its grid lines).
-fn priced_durations(check: &Check, process: &str) -> Vec<(u32, u32)> {
+fn priced_durations(check: &PriceList, process: &str) -> Vec<(u32, u32)> {
     product(check, process)
         .map(|p| {
             p.prices
@@ -170,7 +136,12 @@ fn priced_durations(check: &Check, process: &str) -> Vec<(u32, u32)> {
 
 /// The price an order is placed at: Gandi must name the currency and price
 /// this very duration, or nothing is ordered.
-pub fn order_quote(check: &Check, process: &str, fqdn: &str, duration: u32) -> SkillResult<Quote> {
+pub fn order_quote(
+    check: &PriceList,
+    process: &str,
+    fqdn: &str,
+    duration: u32,
+) -> SkillResult<Quote> {
     if check.currency.is_none() {
         return Err(SkillError::new(
             ErrorCode::UnexpectedResponse,
@@ -239,10 +210,4 @@ pub fn years(duration: Option<u32>, max: u32) -> SkillResult<u32> {
             &format!("a number of years from 1 to {max}"),
         ))
     }
-}
-
-/// The Unicode form of an ASCII name, when it differs (for display).
-pub fn unicode_if_different(fqdn: &str) -> Option<String> {
-    let u = crate::actions::common::unicode(fqdn);
-    (u != fqdn).then_some(u)
 }

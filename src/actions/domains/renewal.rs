@@ -7,12 +7,15 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::pricing::{self, Pacer, Price, MAX_RENEW_YEARS};
+use super::pricing::{self, Pacer, MAX_RENEW_YEARS};
+use crate::actions::billing::Price;
+use crate::actions::common::unicode_if_different;
 use crate::catalog::{Action, Permission, Reads, Route, Step};
 use crate::client::encode;
 use crate::error::SkillResult;
 use crate::gandi::domain::DomainDetail;
-use crate::gandi::domain_orders::{Check, RenewInfo};
+use crate::gandi::domain_orders::RenewInfo;
+use crate::gandi::price::PriceList;
 use crate::safety::Class;
 
 /// The routes a renewal's facts are read from.
@@ -28,7 +31,7 @@ pub struct RenewalFacts {
     pub expires_at: Option<String>,
     pub autorenew: bool,
     pub info: RenewInfo,
-    pub check: Check,
+    pub check: PriceList,
 }
 
 impl RenewalFacts {
@@ -158,7 +161,7 @@ impl Action for RenewalInfoAction {
             .and_then(crate::time::parse_rfc3339)
             .map(|t| crate::time::days_until(cx.now(), t));
         Ok(Step::Done(RenewalInfo {
-            fqdn_unicode: pricing::unicode_if_different(&fqdn),
+            fqdn_unicode: unicode_if_different(&fqdn),
             new_expires_at: facts
                 .expires_at
                 .as_deref()

@@ -1,19 +1,17 @@
 //! What the domain-settings actions share: the checked domain (ASCII for
 //! Gandi, Unicode for people) and its Domain API paths, host names checked
-//! before any request (nameservers, glue hosts), Gandi's `{message}` answer,
-//! and the reads several previews depend on (where the DNS is served, the
+//! before any request (nameservers, glue hosts), and the reads several previews depend on (where the DNS is served, the
 //! LiveDNS zone, the DNSSEC keys the registry publishes).
 
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::actions::common::unicode;
+use crate::actions::common::unicode_if_different;
 use crate::catalog::{Permission, Reads, Route};
-use crate::client::{encode, Answer, Paging};
+use crate::client::{encode, Paging};
 use crate::dns::Rrset;
 use crate::error::{ErrorCode, SkillError, SkillResult};
 use crate::gandi::domain::{DnsKey, LiveDnsStatus};
-use crate::gandi::Message;
 
 pub(crate) const DETAIL_ROUTE: Route =
     Route::get("/v5/domain/domains/{domain}", Permission::DomainRead);
@@ -49,9 +47,8 @@ impl DomainName {
     /// Checks the `domain` parameter (Unicode or ASCII form).
     pub fn parse(domain: &str) -> SkillResult<DomainName> {
         let ascii = crate::dns::zone_ascii(domain, "domain")?;
-        let u = unicode(&ascii);
         Ok(DomainName {
-            domain_unicode: (u != ascii).then_some(u),
+            domain_unicode: unicode_if_different(&ascii),
             domain: ascii,
         })
     }
@@ -68,12 +65,6 @@ impl DomainName {
             None => self.domain.clone(),
         }
     }
-}
-
-/// The Unicode form of a host name, when it differs from the ASCII one.
-pub(crate) fn unicode_if_different(ascii: &str) -> Option<String> {
-    let u = unicode(ascii);
-    (u != ascii).then_some(u)
 }
 
 /// Checks a list of nameserver host names (field `field`): 1 to 13 names,
@@ -113,14 +104,6 @@ pub(crate) fn same_hosts(a: &[String], b: &[String]) -> bool {
         v
     };
     norm(a) == norm(b)
-}
-
-/// Gandi's `{message}` from a change's answer, when there is one.
-pub(crate) fn message_of(answer: &Answer) -> Option<String> {
-    answer
-        .json_or_default::<Message>()
-        .ok()
-        .and_then(|m| m.message)
 }
 
 /// Where the domain's DNS is served (`GET .../livedns`).

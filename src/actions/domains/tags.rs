@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ureq::http::Method;
 
-use super::settings::{message_of, DomainName};
-use crate::actions::common::ListParams;
+use super::settings::DomainName;
+use crate::actions::common::{message_of, ListParams};
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
 use crate::client::{Body, Paging};
 use crate::error::{SkillError, SkillResult};

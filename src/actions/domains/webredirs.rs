@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use ureq::http::Method;
 
-use super::settings::{message_of, unicode_if_different, DomainName};
-use crate::actions::common::ListParams;
+use super::settings::DomainName;
+use crate::actions::common::{message_of, unicode_if_different, ListParams};
 use crate::actions::dns::{is_missing_rrset, records_path, rrsets};
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
 use crate::client::{encode, Body, Paging};

@@ -15,7 +15,7 @@ use ureq::http::Method;
 use super::slots::{read_slots, SLOTS_ROUTE};
 use super::{email_path, local_part, mail_domain};
 use crate::actions::billing::quote;
-use crate::actions::common::{check_id, ListParams};
+use crate::actions::common::{check_id, dry_run_ok, id_in_location, message_of, ListParams};
 use crate::auth::Token;
 use crate::catalog::{Action, Permission, Planned, Reads, Route, Step, Writes};
 use crate::error::{ErrorCode, SkillError, SkillResult};
@@ -480,23 +480,6 @@ fn free_slot<'s>(slots: &'s [Slot], wanted: Option<&str>) -> Option<&'s Slot> {
         .find(|s| wanted.is_none_or(|w| s.mailbox_type.as_deref() == Some(w)))
 }
 
-/// Gandi's dry-run verdict, refused when it says no.
-fn dry_run_ok(cx: &mut Reads, path: &str, body: &Value, what: &str) -> SkillResult<DryRunVerdict> {
-    let verdict = cx.dry_run(Method::POST, path, body)?;
-    if verdict.status.as_deref() == Some("error") {
-        return Err(SkillError::new(
-            ErrorCode::Rejected,
-            format!("Gandi's dry run refuses {what}; nothing was done"),
-        )
-        .with_detail(
-            "errors",
-            serde_json::to_value(&verdict.errors).unwrap_or(Value::Null),
-        )
-        .with_hint("see error.details.errors for what Gandi refused; fix it and ask again"));
-    }
-    Ok(verdict)
-}
-
 /// What creating the mailbox would do (no password in it).
 #[derive(Serialize, JsonSchema)]
 pub struct MailboxCreatePreview {
@@ -591,7 +574,7 @@ impl Action for Create {
             cx,
             &mailbox_path(&domain, None),
             &body,
-            &format!("the mailbox {address}"),
+            &format!("Gandi's dry run refuses the mailbox {address}; nothing was done"),
         )?;
         let preview = MailboxCreatePreview {
             domain: domain.clone(),
@@ -622,15 +605,8 @@ impl Action for Create {
             crate::client::Body::Json(&p.body),
             &[],
         )?;
-        let message = answer
-            .json_or_default::<crate::gandi::Message>()
-            .ok()
-            .and_then(|m| m.message);
-        let mailbox_id = answer
-            .location()
-            .and_then(|l| l.trim_end_matches('/').rsplit('/').next())
-            .filter(|id| check_id("mailbox_id", id, "").is_ok())
-            .map(str::to_string);
+        let message = message_of(&answer);
+        let mailbox_id = id_in_location(&answer);
         Ok(MailboxCreated {
             domain: p.domain,
             address: p.address,
