@@ -11,7 +11,7 @@ mod paging;
 mod response;
 mod transport;
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -22,7 +22,7 @@ pub use endpoints::{encode, Endpoints};
 pub use paging::{Listing, Paging, PER_PAGE};
 pub use response::{excerpt, lacks_permission_hint, Answer};
 
-use crate::auth::Credential;
+use crate::auth::{Credential, Token};
 use crate::catalog::{Permission, Permit};
 use crate::env::Env;
 use crate::error::{ErrorCode, SkillError, SkillResult};
@@ -55,6 +55,10 @@ pub struct Client {
     tokeninfo: OnceLock<Option<TokenInfo>>,
     /// How much one list walk may read.
     walk_caps: paging::WalkCaps,
+    /// What the requests may carry that a server could echo: the token, and
+    /// the secrets of the request (passwords): redacted from any quote of
+    /// an answer before it is cut.
+    secrets: Mutex<Vec<Token>>,
 }
 
 impl Client {
@@ -95,6 +99,7 @@ impl Client {
             ureq::unversioned::transport::DefaultConnector::new(),
             transport::OnceResolver::default(),
         );
+        let secrets = Mutex::new(vec![credential.token.clone()]);
         Ok(Client {
             agent,
             endpoints,
@@ -105,7 +110,25 @@ impl Client {
             timeout: Duration::from_secs(timeout),
             tokeninfo: OnceLock::new(),
             walk_caps,
+            secrets,
         })
+    }
+
+    /// A secret of the request (a password, an auth code) that a request
+    /// body may carry: quotes of Gandi's answers redact it too.
+    pub fn guard(&self, secret: Token) {
+        self.secrets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(secret);
+    }
+
+    /// The secrets a quote of an answer must redact.
+    fn secrets(&self) -> Vec<Token> {
+        self.secrets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     pub fn credential(&self) -> &Credential {
@@ -155,7 +178,7 @@ impl Client {
                     ErrorCode::UnexpectedResponse,
                     "Gandi's dry-run answer could not be read",
                 )
-                .with_detail("excerpt", excerpt(&bytes))
+                .with_detail("excerpt", excerpt(&bytes, &self.secrets()))
             }),
             Attempt::Status {
                 status,

@@ -309,6 +309,7 @@ impl Client {
             headers,
             bytes,
             was_write: *method != Method::GET,
+            secrets: self.secrets(),
         })
     }
 
