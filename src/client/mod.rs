@@ -4,10 +4,12 @@
 //! only dispatch hands out after the confirmation gate.
 //!
 //! `transport` owns the wire and retries, `response` decoding and error
-//! mapping, `paging` list walks, `endpoints` base URLs and percent-coding.
+//! mapping, `paging` list walks, `endpoints` base URLs and percent-coding,
+//! `proxy` which requests go through a proxy.
 
 mod endpoints;
 mod paging;
+mod proxy;
 mod response;
 mod transport;
 
@@ -42,7 +44,11 @@ pub enum Body<'a> {
 
 /// A blocking Gandi client bound to one credential for one run.
 pub struct Client {
+    /// Direct connections: every plain-http request, and https ones when no
+    /// proxy is set or `no_proxy` exempts the host.
     agent: ureq::Agent,
+    /// The https proxy and the agent that tunnels through it, when set.
+    tunnel: Option<(ureq::Agent, proxy::HttpsProxy)>,
     endpoints: Endpoints,
     credential: Credential,
     sharing_id: Option<String>,
@@ -85,23 +91,42 @@ impl Client {
             },
         };
         let walk_caps = paging::WalkCaps::from_env(env)?;
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_connect(Some(Duration::from_secs(10.min(timeout))))
-            .timeout_global(Some(Duration::from_secs(timeout)))
-            .max_redirects(0)
-            .max_response_header_size(transport::HEADER_HARD_CAP)
-            .input_buffer_size(transport::INPUT_BUFFER)
-            .user_agent(format!("gandi-skill/{}", env!("CARGO_PKG_VERSION")))
-            .build();
-        let agent = ureq::Agent::with_parts(
-            config,
-            ureq::unversioned::transport::DefaultConnector::new(),
-            transport::OnceResolver::default(),
-        );
+        // A proxy matters only when some host is reached over https; a run
+        // on plain http (the tests' fake) never reads the proxy variables.
+        let uses_https = std::iter::once(&endpoints.api)
+            .chain(endpoints.id.as_ref())
+            .any(|u| {
+                u.get(..8)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+            });
+        let https_proxy = match uses_https {
+            true => proxy::HttpsProxy::from_env(env)?,
+            false => None,
+        };
+        // The proxy is always set here (None for the direct agent): ureq's
+        // default would read HTTP_PROXY and ALL_PROXY itself.
+        let agent_with = |proxy: Option<ureq::Proxy>| {
+            let config = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_connect(Some(Duration::from_secs(10.min(timeout))))
+                .timeout_global(Some(Duration::from_secs(timeout)))
+                .max_redirects(0)
+                .max_response_header_size(transport::HEADER_HARD_CAP)
+                .input_buffer_size(transport::INPUT_BUFFER)
+                .user_agent(format!("gandi-skill/{}", env!("CARGO_PKG_VERSION")))
+                .proxy(proxy)
+                .build();
+            ureq::Agent::with_parts(
+                config,
+                ureq::unversioned::transport::DefaultConnector::new(),
+                transport::OnceResolver::default(),
+            )
+        };
+        let tunnel = https_proxy.map(|p| (agent_with(Some(p.proxy.clone())), p));
         let secrets = Mutex::new(vec![credential.token.clone()]);
         Ok(Client {
-            agent,
+            agent: agent_with(None),
+            tunnel,
             endpoints,
             credential,
             sharing_id,
