@@ -106,6 +106,11 @@ fn serve_proxy(mut stream: TcpStream, log: &Mutex<Vec<Vec<u8>>>) {
         record(&buf[..n]);
     }
     let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    // Open until the client gives up, so that it reads the answer (a close
+    // with bytes unread would reset the connection instead).
+    while let Ok(n @ 1..) = stream.read(&mut buf) {
+        record(&buf[..n]);
+    }
 }
 
 /// A skill on the fake with every proxy variable pointing at `proxy`.
@@ -460,11 +465,20 @@ fn network_failures_read_as_sentences() {
     let address = listener.local_addr().expect("addr").to_string();
     std::thread::spawn(move || {
         for mut stream in listener.incoming().flatten() {
-            let mut buf = [0u8; 4096];
-            let _ = stream.read(&mut buf);
+            // The whole CONNECT head first, and the connection left open
+            // until the client closes it: the 407 is all it can see.
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let (mut head, mut buf) = (Vec::new(), [0u8; 4096]);
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
             let _ = stream.write_all(
                 b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n",
             );
+            while matches!(stream.read(&mut buf), Ok(n) if n > 0) {}
         }
     });
     let refusing = message_of(
