@@ -329,7 +329,7 @@ mod tests {
         // An echoed secret straddling where a cut at 500 characters would
         // fall: no part of it may show (nobody here knows it to redact it).
         let secret = "SECRET-0123456789abcdefghijklmnopqrstuvwxyz";
-        let pad = "x".repeat(470);
+        let pad = "x".repeat(430);
         let bad = json!({"rrset_name":"www","rrset_type":"TXT","rrset_values":[format!("{pad}{secret}"), 1]});
         let e = rrset_from_gandi(&bad).expect_err("bad");
         let shown = serde_json::to_string(&e.details).expect("json");
