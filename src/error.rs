@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::auth::Token;
+
 /// Every error code the contract names. `as_str` is the wire form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorCode {
@@ -171,6 +173,27 @@ impl SkillError {
     }
 }
 
+/// Text shortened for a reply (a quoted body, an echoed name): the one
+/// place that cuts text for display. Every secret is redacted from the
+/// WHOLE text first, and only then is it cut to `max_chars` characters
+/// (with `…`): cut first, a secret that straddles the cut would survive in
+/// part, and no later redaction can recognise a piece of it. A caller that
+/// does not know the secrets must not cut at all: it quotes whole (the
+/// output guard redacts whole values) or not at all.
+pub fn quote<'a>(
+    text: &str,
+    max_chars: usize,
+    secrets: impl IntoIterator<Item = &'a Token>,
+) -> String {
+    let redacted = secrets
+        .into_iter()
+        .fold(text.to_string(), |text, secret| secret.redact(&text));
+    match redacted.char_indices().nth(max_chars) {
+        None => redacted,
+        Some((cut, _)) => format!("{}…", &redacted[..cut]),
+    }
+}
+
 impl std::fmt::Display for SkillError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.code.as_str(), self.message)
@@ -178,3 +201,31 @@ impl std::fmt::Display for SkillError {
 }
 
 impl std::error::Error for SkillError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quote_is_redacted_before_it_is_cut() {
+        let secret = Token::from_request_secret("SECRET-0123456789abcdefghijklmnopqrstuvwxyz");
+        // The secret straddles the cut: 10 characters before it, 34 after.
+        let text = format!(
+            "{}{}{}",
+            "x".repeat(190),
+            "SECRET-0123456789abcdefghijklmnopqrstuvwxyz",
+            "y".repeat(50)
+        );
+        let shown = quote(&text, 200, [&secret]);
+        assert!(!shown.contains("SECRET-012"), "{shown}");
+        assert!(
+            shown.starts_with(&format!("{}[redacted]", "x".repeat(190))),
+            "{shown}"
+        );
+        assert!(shown.ends_with('…'));
+        assert_eq!(shown.chars().count(), 201);
+        // Short text is left whole; characters are counted, not bytes.
+        assert_eq!(quote("été", 3, []), "été");
+        assert_eq!(quote("étés", 3, []), "été…");
+    }
+}

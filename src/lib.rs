@@ -130,12 +130,10 @@ fn run_request(
         }
     };
     let Some(action) = catalog::find(&envelope.action) else {
-        let err = catalog::unknown_action(&envelope.action);
-        let shown: String = envelope.action.chars().take(100).collect();
-        return (
-            Outcome::from_error(Some(shown), err),
-            auth::visible_secrets(env, None),
-        );
+        let secrets = auth::visible_secrets(env, None);
+        let err = catalog::unknown_action(&envelope.action, &secrets);
+        let shown = catalog::echoed_action(&envelope.action, &secrets);
+        return (Outcome::from_error(Some(shown), err), secrets);
     };
     known_action.set(Some(action));
     if cfg!(debug_assertions) && env.flag("GANDI_SKILL_TEST_PANIC_IN_ACTION") {

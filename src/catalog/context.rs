@@ -118,8 +118,12 @@ impl<'a> Reads<'a> {
         self.run.meta.pages_fetched = Some(pages);
     }
 
-    /// A secret the output guard must redact from the whole reply.
+    /// A secret the output guard must redact from the whole reply (and the
+    /// client from any quote of Gandi's answers, which may echo it).
     pub fn guard_secret(&mut self, token: Token) {
+        if let Some(client) = &self.run.client {
+            client.guard(token.clone());
+        }
         self.run.secrets.push(token);
     }
 
@@ -145,6 +149,9 @@ impl<'a> Reads<'a> {
                 self.run.common.sharing_id.clone(),
                 self.run.permission,
             )?;
+            for secret in &self.run.secrets {
+                client.guard(secret.clone());
+            }
             self.run.client = Some(client);
             if let Some(needed) = self.run.pending_check.take() {
                 self.check_permissions(&needed)?;

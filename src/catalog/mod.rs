@@ -40,7 +40,7 @@ pub use dispatch::{dispatch, Permit, Ran, DISPATCH_ROUTES};
 pub use permission::Permission;
 pub use route::{Effect, Host, Route};
 pub use shape::ListSpec;
-pub use suggest::unknown_action;
+pub use suggest::{echoed_action, unknown_action};
 
 use crate::actions;
 use crate::error::SkillResult;

@@ -3,6 +3,7 @@
 //! then the closest name by edit distance.
 
 use super::ACTIONS;
+use crate::auth::Token;
 use crate::error::{ErrorCode, SkillError};
 
 /// Words agents carry over from other APIs, and ours.
@@ -113,14 +114,17 @@ pub fn suggestion(input: &str) -> Option<&'static str> {
     crate::params::did_you_mean(&lower, &all)
 }
 
-/// The refusal for an action name nobody knows, with a suggestion.
-pub fn unknown_action(name: &str) -> SkillError {
-    let shown: String = name.chars().take(MAX_ECHO).collect();
-    let shown = if name.chars().count() > MAX_ECHO {
-        format!("{shown}…")
-    } else {
-        shown
-    };
+/// An unknown action name as the reply echoes it: at most `MAX_ECHO`
+/// characters, cut after `secrets` are redacted (a pasted token never shows
+/// in part).
+pub fn echoed_action(name: &str, secrets: &[Token]) -> String {
+    crate::error::quote(name, MAX_ECHO, secrets)
+}
+
+/// The refusal for an action name nobody knows, with a suggestion; the
+/// name is echoed as `echoed_action` shows it.
+pub fn unknown_action(name: &str, secrets: &[Token]) -> SkillError {
+    let shown = echoed_action(name, secrets);
     let suggestion = suggestion(name);
     let message = match suggestion {
         Some(s) => format!("unknown action `{shown}`: did you mean `{s}`?"),
@@ -148,7 +152,10 @@ mod tests {
         assert_eq!(suggestion("dns.record.list"), Some("dns.records.list"));
         assert_eq!(suggestion("domains.lst"), Some("domains.list"));
         assert_eq!(suggestion("domains.availability"), Some("domains.check"));
-        assert_eq!(suggestion("email.forwards.update"), Some("email.forwards.set"));
+        assert_eq!(
+            suggestion("email.forwards.update"),
+            Some("email.forwards.set")
+        );
         assert_eq!(suggestion("certificate.list"), Some("certificates.list"));
         assert_eq!(suggestion("zzzzzz"), None);
     }
@@ -156,7 +163,7 @@ mod tests {
     #[test]
     fn a_long_unknown_name_is_cut() {
         let long = "x".repeat(5000);
-        let err = unknown_action(&long);
+        let err = unknown_action(&long, &[]);
         assert!(err.message.len() < 200, "{}", err.message);
     }
 }

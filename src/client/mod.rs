@@ -4,14 +4,16 @@
 //! only dispatch hands out after the confirmation gate.
 //!
 //! `transport` owns the wire and retries, `response` decoding and error
-//! mapping, `paging` list walks, `endpoints` base URLs and percent-coding.
+//! mapping, `paging` list walks, `endpoints` base URLs and percent-coding,
+//! `proxy` which requests go through a proxy.
 
 mod endpoints;
 mod paging;
+mod proxy;
 mod response;
 mod transport;
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -22,7 +24,7 @@ pub use endpoints::{encode, Endpoints};
 pub use paging::{Listing, Paging, PER_PAGE};
 pub use response::{excerpt, lacks_permission_hint, Answer};
 
-use crate::auth::Credential;
+use crate::auth::{Credential, Token};
 use crate::catalog::{Permission, Permit};
 use crate::env::Env;
 use crate::error::{ErrorCode, SkillError, SkillResult};
@@ -42,7 +44,11 @@ pub enum Body<'a> {
 
 /// A blocking Gandi client bound to one credential for one run.
 pub struct Client {
+    /// Direct connections: every plain-http request, and https ones when no
+    /// proxy is set or `no_proxy` exempts the host.
     agent: ureq::Agent,
+    /// The https proxy and the agent that tunnels through it, when set.
+    tunnel: Option<(ureq::Agent, proxy::HttpsProxy)>,
     endpoints: Endpoints,
     credential: Credential,
     sharing_id: Option<String>,
@@ -55,6 +61,10 @@ pub struct Client {
     tokeninfo: OnceLock<Option<TokenInfo>>,
     /// How much one list walk may read.
     walk_caps: paging::WalkCaps,
+    /// What the requests may carry that a server could echo: the token, and
+    /// the secrets of the request (passwords): redacted from any quote of
+    /// an answer before it is cut.
+    secrets: Mutex<Vec<Token>>,
 }
 
 impl Client {
@@ -81,22 +91,42 @@ impl Client {
             },
         };
         let walk_caps = paging::WalkCaps::from_env(env)?;
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_connect(Some(Duration::from_secs(10.min(timeout))))
-            .timeout_global(Some(Duration::from_secs(timeout)))
-            .max_redirects(0)
-            .max_response_header_size(transport::HEADER_HARD_CAP)
-            .input_buffer_size(transport::INPUT_BUFFER)
-            .user_agent(format!("gandi-skill/{}", env!("CARGO_PKG_VERSION")))
-            .build();
-        let agent = ureq::Agent::with_parts(
-            config,
-            ureq::unversioned::transport::DefaultConnector::new(),
-            transport::OnceResolver::default(),
-        );
+        // A proxy matters only when some host is reached over https; a run
+        // on plain http (the tests' fake) never reads the proxy variables.
+        let uses_https = std::iter::once(&endpoints.api)
+            .chain(endpoints.id.as_ref())
+            .any(|u| {
+                u.get(..8)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+            });
+        let https_proxy = match uses_https {
+            true => proxy::HttpsProxy::from_env(env)?,
+            false => None,
+        };
+        // The proxy is always set here (None for the direct agent): ureq's
+        // default would read HTTP_PROXY and ALL_PROXY itself.
+        let agent_with = |proxy: Option<ureq::Proxy>| {
+            let config = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_connect(Some(Duration::from_secs(10.min(timeout))))
+                .timeout_global(Some(Duration::from_secs(timeout)))
+                .max_redirects(0)
+                .max_response_header_size(transport::HEADER_HARD_CAP)
+                .input_buffer_size(transport::INPUT_BUFFER)
+                .user_agent(format!("gandi-skill/{}", env!("CARGO_PKG_VERSION")))
+                .proxy(proxy)
+                .build();
+            ureq::Agent::with_parts(
+                config,
+                ureq::unversioned::transport::DefaultConnector::new(),
+                transport::OnceResolver::default(),
+            )
+        };
+        let tunnel = https_proxy.map(|p| (agent_with(Some(p.proxy.clone())), p));
+        let secrets = Mutex::new(vec![credential.token.clone()]);
         Ok(Client {
-            agent,
+            agent: agent_with(None),
+            tunnel,
             endpoints,
             credential,
             sharing_id,
@@ -105,7 +135,25 @@ impl Client {
             timeout: Duration::from_secs(timeout),
             tokeninfo: OnceLock::new(),
             walk_caps,
+            secrets,
         })
+    }
+
+    /// A secret of the request (a password, an auth code) that a request
+    /// body may carry: quotes of Gandi's answers redact it too.
+    pub fn guard(&self, secret: Token) {
+        self.secrets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(secret);
+    }
+
+    /// The secrets a quote of an answer must redact.
+    fn secrets(&self) -> Vec<Token> {
+        self.secrets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     pub fn credential(&self) -> &Credential {
@@ -155,7 +203,7 @@ impl Client {
                     ErrorCode::UnexpectedResponse,
                     "Gandi's dry-run answer could not be read",
                 )
-                .with_detail("excerpt", excerpt(&bytes))
+                .with_detail("excerpt", excerpt(&bytes, &self.secrets()))
             }),
             Attempt::Status {
                 status,

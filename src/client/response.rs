@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 
 use super::transport::retry_after;
 use super::Client;
-use crate::auth::{Credential, Scheme};
-use crate::error::{ErrorCode, SkillError, SkillResult};
+use crate::auth::{Credential, Scheme, Token};
+use crate::error::{quote, ErrorCode, SkillError, SkillResult};
 use crate::gandi::ErrorBody;
 
 /// A 2xx answer: status, headers and the raw body, decoded on demand.
@@ -21,6 +21,8 @@ pub struct Answer {
     /// Whether the request changed something (a failed decode then must
     /// not quote the body, and must say the change was probably made).
     pub(super) was_write: bool,
+    /// The secrets the request carried, redacted from a quote of the body.
+    pub(super) secrets: Vec<Token>,
 }
 
 impl Answer {
@@ -99,7 +101,7 @@ impl Answer {
                 self.status
             ));
         }
-        err.with_detail("excerpt", excerpt(&self.bytes))
+        err.with_detail("excerpt", excerpt(&self.bytes, &self.secrets))
             .with_hint(read_hint)
     }
 }
@@ -125,14 +127,13 @@ fn is_json(headers: &[(String, String)]) -> bool {
     media_type(headers).is_some_and(|m| m == "application/json" || m.ends_with("+json"))
 }
 
-/// The first 200 characters of a body, for error details.
-pub fn excerpt(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out: String = text.chars().take(200).collect();
-    if text.chars().count() > 200 {
-        out.push('…');
-    }
-    out
+/// How much of a body an error quotes.
+const EXCERPT_CHARS: usize = 200;
+
+/// The first 200 characters of a body, for error details, with `secrets`
+/// (what the request carried: a server may echo it) redacted before the cut.
+pub fn excerpt(bytes: &[u8], secrets: &[Token]) -> String {
+    quote(&String::from_utf8_lossy(bytes), EXCERPT_CHARS, secrets)
 }
 
 /// Gandi's message and the details worth keeping from either error shape.
@@ -205,7 +206,10 @@ impl Client {
             None => (None, Map::new()),
         };
         if parsed.is_none() && !bytes.is_empty() {
-            details.insert("excerpt".into(), Value::String(excerpt(bytes)));
+            details.insert(
+                "excerpt".into(),
+                Value::String(excerpt(bytes, &self.secrets())),
+            );
         }
         let said = gandi_message
             .as_deref()

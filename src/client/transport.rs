@@ -63,7 +63,21 @@ impl Resolver for OnceResolver {
         if let Some(addrs) = known(&self.known) {
             return Ok(addrs);
         }
-        let addrs = self.inner.resolve(uri, config, timeout)?;
+        // The system resolver's failure reads "Uncategorized" (or ureq's
+        // "host not found"): say which name did not resolve, the API's or
+        // the proxy's.
+        let addrs = self
+            .inner
+            .resolve(uri, config, timeout)
+            .map_err(|e| match e {
+                ureq::Error::Io(_) | ureq::Error::HostNotFound => {
+                    ureq::Error::Io(std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        Unresolved(uri.host().unwrap_or_default().to_string()),
+                    ))
+                }
+                other => other,
+            })?;
         self.known
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -71,6 +85,18 @@ impl Resolver for OnceResolver {
         Ok(addrs)
     }
 }
+
+/// A host name the resolver could not turn into addresses.
+#[derive(Debug)]
+struct Unresolved(String);
+
+impl std::fmt::Display for Unresolved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the name {} could not be resolved", self.0)
+    }
+}
+
+impl std::error::Error for Unresolved {}
 
 /// How one HTTP exchange ended.
 pub(super) enum Attempt {
@@ -136,21 +162,32 @@ impl Client {
         }
     }
 
-    /// Sends one request on the run's agent, with `limit` as its overall
-    /// timeout when given.
+    /// The proxy a request to `url` goes through, if any (https only).
+    fn proxy_for(&self, url: &str) -> Option<&super::proxy::HttpsProxy> {
+        let (_, proxy) = self.tunnel.as_ref()?;
+        let uri = url.parse::<Uri>().ok()?;
+        proxy.applies(&uri).then_some(proxy)
+    }
+
+    /// Sends one request, through the proxy when one applies and directly
+    /// otherwise, with `limit` as its overall timeout when given.
     fn run<S: ureq::AsSendBody>(
         &self,
         request: http::Request<S>,
         limit: Option<Duration>,
     ) -> Result<http::Response<ureq::Body>, ureq::Error> {
+        let agent = match &self.tunnel {
+            Some((tunnel, proxy)) if proxy.applies(request.uri()) => tunnel,
+            _ => &self.agent,
+        };
         match limit {
-            Some(d) => self.agent.run(
-                self.agent
+            Some(d) => agent.run(
+                agent
                     .configure_request(request)
                     .timeout_global(Some(d))
                     .build(),
             ),
-            None => self.agent.run(request),
+            None => agent.run(request),
         }
     }
 
@@ -210,11 +247,11 @@ impl Client {
                 }
                 self.log(&format!(
                     "{method} {path_only} failed: {}",
-                    transport_kind(&e)
+                    self.what_failed(&e, url)
                 ));
                 let transient = is_transient(&e);
                 return Attempt::Transport {
-                    error: self.transport_error(e, method),
+                    error: self.transport_error(e, method, url),
                     transient,
                 };
             }
@@ -276,10 +313,10 @@ impl Client {
                 }
                 self.log(&format!(
                     "{method} {path_only} → {status}, body failed: {}",
-                    transport_kind(&e)
+                    self.what_failed(&e, url)
                 ));
                 let transient = is_transient(&e);
-                let error = self.transport_error(e, method).with_status(status);
+                let error = self.transport_error(e, method, url).with_status(status);
                 if *method == Method::GET {
                     return Attempt::Transport { error, transient };
                 }
@@ -309,12 +346,13 @@ impl Client {
             headers,
             bytes,
             was_write: *method != Method::GET,
+            secrets: self.secrets(),
         })
     }
 
     /// A failed exchange. When a write was sent but its answer was lost,
     /// the hint adds that the change may have been made.
-    fn transport_error(&self, e: ureq::Error, method: &Method) -> SkillError {
+    fn transport_error(&self, e: ureq::Error, method: &Method, url: &str) -> SkillError {
         // The transient failures (timeouts, resets, a cut answer) can come
         // after the request reached Gandi; a timeout while resolving or
         // connecting cannot.
@@ -323,7 +361,7 @@ impl Client {
             ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect)
         );
         let maybe_sent = *method != Method::GET && is_transient(&e) && !before_sending;
-        let err = self.transport_error_of(e);
+        let err = self.transport_error_of(e, url);
         if !maybe_sent {
             return err;
         }
@@ -332,40 +370,130 @@ impl Client {
         )
     }
 
-    fn transport_error_of(&self, e: ureq::Error) -> SkillError {
-        let host = self.endpoints.api.clone();
-        match e {
-            ureq::Error::Timeout(_) => SkillError::new(
+    fn transport_error_of(&self, e: ureq::Error, url: &str) -> SkillError {
+        let host = base_of(url);
+        let via = self
+            .proxy_for(url)
+            .map(|p| format!(" through the proxy at {} (from {})", p.address, p.var))
+            .unwrap_or_default();
+        let timeout = || {
+            SkillError::new(
                 ErrorCode::Timeout,
-                format!("Gandi ({host}) did not answer in time"),
+                format!("Gandi ({host}) did not answer in time{via}"),
             )
-            .with_hint("try again later; GANDI_TIMEOUT_SECS raises the per-request limit"),
-            ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => SkillError::new(
+            .with_hint("try again later; GANDI_TIMEOUT_SECS raises the per-request limit")
+        };
+        let tls = |why: String| {
+            SkillError::new(
                 ErrorCode::Tls,
-                format!("the TLS connection to {host} failed: {e}"),
+                format!("the TLS connection to {host}{via} failed: {why}"),
             )
-            .with_hint("check the system clock and any TLS-intercepting proxy"),
+            .with_hint("check the system clock, any TLS-intercepting proxy or antivirus, and GANDI_API_URL if set")
+        };
+        match e {
+            ureq::Error::Timeout(_) => timeout(),
+            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => timeout(),
+            ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => {
+                tls(e.to_string())
+            }
             // ureq hands rustls' failures (a certificate it does not trust,
             // a peer that does not speak TLS) over as InvalidData I/O errors.
             ureq::Error::Io(io)
                 if io.kind() == std::io::ErrorKind::InvalidData && host.starts_with("https://") =>
             {
-                SkillError::new(
-                    ErrorCode::Tls,
-                    format!("the TLS connection to {host} failed: {io}"),
-                )
-                .with_hint("check the system clock, any TLS-intercepting proxy or antivirus, and GANDI_API_URL if set")
+                tls(io.to_string())
             }
-            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => SkillError::new(
-                ErrorCode::Timeout,
-                format!("Gandi ({host}) did not answer in time"),
-            )
-            .with_hint("try again later; GANDI_TIMEOUT_SECS raises the per-request limit"),
-            other => SkillError::new(
-                ErrorCode::Unreachable,
-                format!("cannot reach Gandi at {host}: {}", transport_kind(&other)),
-            )
-            .with_hint("check the network connection (and GANDI_API_URL if set), then try again"),
+            other => {
+                let hint = match self.proxy_for(url) {
+                    Some(p) => format!(
+                        "check the network connection and the proxy in {} (unset it, or list the host in NO_PROXY, to connect directly), then try again",
+                        p.var
+                    ),
+                    None => "check the network connection (and GANDI_API_URL if set), then try again".to_string(),
+                };
+                SkillError::new(
+                    ErrorCode::Unreachable,
+                    format!(
+                        "cannot reach Gandi at {host}{via}: {}",
+                        self.what_failed(&other, url)
+                    ),
+                )
+                .with_hint(hint)
+            }
+        }
+    }
+
+    /// What went wrong on the wire, as a sentence a user understands (for
+    /// the message and the debug log).
+    fn what_failed(&self, e: &ureq::Error, url: &str) -> String {
+        let proxy = self.proxy_for(url);
+        // Where the connection went: the proxy when the request goes
+        // through one (the message says so), else the host itself.
+        let peer = match proxy {
+            Some(p) => p.address.clone(),
+            None => authority_of(url),
+        };
+        match e {
+            ureq::Error::Io(io) => {
+                // The API's name or, through a proxy, the proxy's.
+                if let Some(unresolved) = io.get_ref().and_then(|i| i.downcast_ref::<Unresolved>())
+                {
+                    return unresolved.to_string();
+                }
+                use std::io::ErrorKind as K;
+                match io.kind() {
+                    K::ConnectionRefused => {
+                        format!("the connection was refused: nothing listens at {peer}")
+                    }
+                    K::ConnectionReset => "the connection was reset".into(),
+                    K::ConnectionAborted => "the connection was aborted".into(),
+                    K::BrokenPipe => {
+                        "the connection was closed while the request was being sent".into()
+                    }
+                    K::UnexpectedEof => {
+                        "the connection closed before a complete answer".into()
+                    }
+                    K::NetworkUnreachable => "the network is unreachable".into(),
+                    K::HostUnreachable => format!("there is no route to {peer}"),
+                    K::AddrNotAvailable => {
+                        "no local network address is available to connect from".into()
+                    }
+                    K::PermissionDenied => format!(
+                        "connecting to {peer} was not permitted (a firewall or sandbox may block it)"
+                    ),
+                    // The system's own sentence ("No route to host (os error
+                    // 113)"), never the Rust name of its kind.
+                    _ => format!("the connection to {peer} failed: {io}"),
+                }
+            }
+            ureq::Error::HostNotFound => {
+                format!("the name {} could not be resolved", authority_of(url))
+            }
+            ureq::Error::ConnectionFailed => format!("no connection could be made to {peer}"),
+            ureq::Error::ConnectProxyFailed(why) => {
+                // ureq says "proxy server responded 407/407".
+                let status = why
+                    .strip_prefix("proxy server responded ")
+                    .and_then(|r| r.split('/').next())
+                    .and_then(|c| http::StatusCode::from_bytes(c.as_bytes()).ok());
+                let answer = match status {
+                    Some(s) => format!(
+                        "it answered {} {}",
+                        s.as_u16(),
+                        s.canonical_reason().unwrap_or("")
+                    )
+                    .trim_end()
+                    .to_string(),
+                    None => "it did not answer".to_string(),
+                };
+                format!(
+                    "the proxy did not open a tunnel to {}: {answer}",
+                    authority_of(url)
+                )
+            }
+            ureq::Error::Timeout(t) => format!("a timeout ({t:?})"),
+            ureq::Error::Protocol(_) => "the connection closed before a complete answer".into(),
+            other => other.to_string(),
         }
     }
 
@@ -442,15 +570,30 @@ fn is_transient(e: &ureq::Error) -> bool {
     }
 }
 
-fn transport_kind(e: &ureq::Error) -> String {
-    match e {
-        ureq::Error::Io(io) => format!("{:?}", io.kind()),
-        ureq::Error::HostNotFound => "host not found".into(),
-        ureq::Error::ConnectionFailed => "connection failed".into(),
-        ureq::Error::Timeout(t) => format!("timeout ({t:?})"),
-        ureq::Error::Protocol(_) => "the connection closed before a complete answer".into(),
-        other => other.to_string(),
+/// `scheme://host[:port]` of a URL, for messages (never its path or query).
+fn base_of(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            format!("{scheme}://{}", rest.split(['/', '?']).next().unwrap_or(""))
+        }
+        None => url.to_string(),
     }
+}
+
+/// `host:port` of a URL, with the scheme's port when none is written.
+fn authority_of(url: &str) -> String {
+    let Ok(uri) = url.parse::<Uri>() else {
+        return base_of(url);
+    };
+    let host = uri.host().unwrap_or_default();
+    let port = uri
+        .port_u16()
+        .unwrap_or(if uri.scheme_str() == Some("http") {
+            80
+        } else {
+            443
+        });
+    format!("{host}:{port}")
 }
 
 fn backoff(tries: u32) -> Duration {

@@ -104,22 +104,30 @@ pub fn cname_clash(name: &str, rtype: &str, existing_types_at_name: &[&str]) -> 
     None
 }
 
+/// The longest rrset an error quotes.
+const MAX_QUOTED_RRSET: usize = 500;
+
+/// An rrset that cannot be read. It is quoted whole or not at all: this
+/// parser does not know the run's secrets, and a cut quote could show part
+/// of one (a server echoing the token) that no later redaction recognises
+/// (`crate::error::quote`). A longer rrset is named by its name and type.
 fn bad_shape(what: &str, v: &Value) -> SkillError {
-    let mut shown = v.to_string();
-    if shown.len() > 500 {
-        let mut cut = 500;
-        while !shown.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        shown.truncate(cut);
-        shown.push_str("...");
-    }
-    SkillError::new(
+    let err = SkillError::new(
         ErrorCode::UnexpectedResponse,
         format!("Gandi returned an rrset that cannot be read: {what}"),
     )
-    .with_hint("Gandi's answer did not have the documented rrset shape; retry, and report it if it persists")
-    .with_detail("rrset", shown)
+    .with_hint("Gandi's answer did not have the documented rrset shape; retry, and report it if it persists");
+    let shown = v.to_string();
+    if shown.chars().count() <= MAX_QUOTED_RRSET {
+        return err.with_detail("rrset", shown);
+    }
+    let mut err = err.with_detail("rrset_chars", shown.chars().count());
+    for key in ["rrset_name", "rrset_type"] {
+        if let Some(Value::String(s)) = v.get(key) {
+            err = err.with_detail(key, s.as_str());
+        }
+    }
+    err
 }
 
 /// Why a TXT change would leave a name with two SPF policies (or two DMARC
@@ -314,5 +322,23 @@ mod tests {
             };
             assert_eq!(e.code, ErrorCode::UnexpectedResponse);
         }
+    }
+
+    #[test]
+    fn a_long_bad_rrset_is_named_not_cut() {
+        // An echoed secret straddling where a cut at 500 characters would
+        // fall: no part of it may show (nobody here knows it to redact it).
+        let secret = "SECRET-0123456789abcdefghijklmnopqrstuvwxyz";
+        let pad = "x".repeat(430);
+        let bad = json!({"rrset_name":"www","rrset_type":"TXT","rrset_values":[format!("{pad}{secret}"), 1]});
+        let e = rrset_from_gandi(&bad).expect_err("bad");
+        let shown = serde_json::to_string(&e.details).expect("json");
+        assert!(!shown.contains("SECRET-0"), "{shown}");
+        assert_eq!(e.details["rrset_name"], "www");
+        assert_eq!(e.details["rrset_type"], "TXT");
+        // A short one is quoted whole (the output guard redacts whole values).
+        let short = json!({"rrset_name":"@","rrset_type":"A","rrset_values":[1]});
+        let e = rrset_from_gandi(&short).expect_err("bad");
+        assert_eq!(e.details["rrset"], short.to_string());
     }
 }

@@ -3,6 +3,7 @@
 //! auth failures, with debug logging on). The support layer fails any run
 //! whose stdout or stderr holds it; here we add the paths that remain.
 
+use crate::client_hardening::{behind_proxy, FakeProxy};
 use crate::fake::{FakeGandi, Fault, FaultKind, TokenSpec, ALL_SCOPES};
 use crate::support::Run;
 use crate::support::Skill;
@@ -132,6 +133,9 @@ fn the_canary_never_appears_on_any_path() {
             .env("GANDI_API_TOKEN", &format!("{CANARY} x"))
             .secret(CANARY),
     );
+    // Every proxy variable set: the fake is plain http, so none is used.
+    let proxy = FakeProxy::start();
+    let proxied = passwords(behind_proxy(&fake, CANARY, &proxy).env("GANDI_SKILL_DEBUG", "1"));
     for skill in [
         &env_skill,
         &file_skill,
@@ -139,6 +143,7 @@ fn the_canary_never_appears_on_any_path() {
         &debug_skill,
         &insecure,
         &malformed,
+        &proxied,
     ] {
         for req in every_request() {
             let run = skill.run(&req);
@@ -188,6 +193,56 @@ fn the_canary_never_appears_on_any_path() {
     env_skill
         .confirm(&sample_request("domains.transfer"))
         .assert_ok();
+    assert!(
+        proxy.connections().is_empty() && !proxy.saw(CANARY),
+        "a plain-http run reached the proxy"
+    );
+    // The secret echoed across the cut of a quote (an HTML page, so the
+    // body is quoted): not one piece of it may show.
+    for at in [150, 185, 199] {
+        for status in [200, 400, 502] {
+            fake.inject(Fault {
+                method: None,
+                path_prefix: "/v5/".into(),
+                times: 100,
+                kind: FaultKind::EchoAuthorizationAt { status, at },
+            });
+            for req in [
+                r#"{"action":"domains.list"}"#,
+                r#"{"action":"account.whoami"}"#,
+                r#"{"action":"dns.records.list","domain":"example.com"}"#,
+                r#"{"action":"dns.records.add","domain":"example.com","name":"f","type":"A","values":["192.0.2.9"]}"#,
+                r#"{"action":"dns.zone.export","domain":"example.com"}"#,
+            ] {
+                for skill in [&debug_skill, &proxied] {
+                    no_piece_of_the_canary(&skill.run(req));
+                }
+            }
+            fake.clear_faults();
+        }
+    }
+    // Through an https proxy (Gandi's real hosts): the proxy sees CONNECT
+    // lines and a TLS handshake, never the canary or a piece of it.
+    let https_proxy = FakeProxy::start();
+    let tunnelled = Skill::new(None)
+        .env("GANDI_API_URL", "https://api.gandi.net")
+        .env("GANDI_ID_URL", "https://id.gandi.net")
+        .env("GANDI_API_TOKEN", CANARY)
+        .env("HTTPS_PROXY", &https_proxy.url)
+        .env("GANDI_SKILL_DEBUG", "1")
+        .secret(CANARY);
+    for req in every_request() {
+        no_piece_of_the_canary(&tunnelled.run(&req));
+        tunnelled.run(&req.replacen('{', r#"{"confirm":true,"#, 1));
+    }
+    assert!(
+        !https_proxy.connections().is_empty(),
+        "the https proxy was not used"
+    );
+    assert!(
+        !https_proxy.saw(CANARY) && !https_proxy.saw(&CANARY[..12]),
+        "the canary reached the proxy"
+    );
     // With a sharing_id on every call.
     let org = fake.with_state(|s| s.personal_org_id());
     for req in every_request() {
@@ -201,6 +256,18 @@ fn the_canary_never_appears_on_any_path() {
             .query
             .iter()
             .all(|(k, v)| !k.contains(CANARY) && !v.contains(CANARY)));
+    }
+}
+
+/// No 8 characters of the canary's secret part in a run's output.
+#[track_caller]
+fn no_piece_of_the_canary(run: &Run) {
+    let secret = CANARY.trim_start_matches("CANARY-");
+    for out in [&run.stdout, &run.stderr] {
+        let piece = (0..=secret.len() - 8)
+            .map(|i| &secret[i..i + 8])
+            .find(|p| out.contains(p));
+        assert_eq!(piece, None, "a piece of the canary shows: {out}");
     }
 }
 

@@ -8,6 +8,7 @@ mod support;
 mod canary;
 mod catalog;
 mod client;
+mod client_hardening;
 mod credentials;
 mod dns;
 mod dns_writes;

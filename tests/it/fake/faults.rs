@@ -37,6 +37,10 @@ pub enum FaultKind {
     /// A JSON error body that quotes the request's Authorization header back
     /// (a hostile or broken proxy): the client must never print it.
     EchoAuthorization { status: u16 },
+    /// An HTML page (a broken proxy's) that quotes the request's
+    /// Authorization header so that the secret itself starts at character
+    /// `at` of the body: around a quote's cut, it straddles it.
+    EchoAuthorizationAt { status: u16, at: usize },
     /// Handle the request, then cut the answer's body in half (the change
     /// is made; the client cannot read what Gandi said about it).
     TruncateBody,
@@ -129,6 +133,16 @@ pub fn echo_response(status: u16, authorization: &str) -> Response {
         .into_bytes(),
     );
     resp
+}
+
+pub fn echo_at_response(status: u16, authorization: &str, at: usize) -> Response {
+    let secret = authorization
+        .split_once(' ')
+        .map_or(authorization, |(_, s)| s);
+    let head = "<html><body><p>bad header: ";
+    let pad = "x".repeat(at.saturating_sub(head.len()));
+    let body = format!("{head}{pad}{secret}</p></body></html>\r\n");
+    Response::new(status, CT_HTML, body.into_bytes())
 }
 
 pub fn html_response(status: u16) -> Response {

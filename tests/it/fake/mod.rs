@@ -246,6 +246,14 @@ fn dispatch(shared: &Shared, raw: RawRequest) -> Outcome {
                 .find(|(k, _)| k == "authorization")
                 .map_or("", |(_, v)| v.as_str()),
         ),
+        Some(FaultKind::EchoAuthorizationAt { status, at }) => faults::echo_at_response(
+            status,
+            req.headers
+                .iter()
+                .find(|(k, _)| k == "authorization")
+                .map_or("", |(_, v)| v.as_str()),
+            at,
+        ),
         Some(FaultKind::TruncatedJson) => faults::truncated_json_response(),
         Some(FaultKind::Stall { millis }) => {
             let until = Instant::now() + Duration::from_millis(millis);
